@@ -1,0 +1,110 @@
+/**
+ * Every error this library raises is a {@link WechatError} with a stable
+ * string `code` and the HTTP `status` it answers with. Clients and tests
+ * branch on `code`; the message is for people and may change.
+ */
+
+/** Stable error codes, with the HTTP status each one answers with. */
+export const ERROR_STATUS = {
+  WECHAT_BAD_REQUEST: 400,
+  WECHAT_BODY_TOO_LARGE: 413,
+  WECHAT_UNSUPPORTED_MEDIA_TYPE: 415,
+  WECHAT_CODE_INVALID: 401,
+  WECHAT_CODE_USED: 401,
+  WECHAT_USER_BLOCKED: 403,
+  WECHAT_RATE_LIMITED: 429,
+  WECHAT_CONFIG_ERROR: 500,
+  WECHAT_UPSTREAM_ERROR: 502,
+  WECHAT_UPSTREAM_TIMEOUT: 504,
+  WECHAT_SESSION_REQUIRED: 401,
+  WECHAT_SESSION_INVALID: 401,
+  WECHAT_SESSION_KEY_MISMATCH: 401,
+  WECHAT_SIGNATURE_INVALID: 401,
+  WECHAT_WATERMARK_MISMATCH: 400,
+  WECHAT_PERMISSION_DENIED: 400,
+  WECHAT_STORE_UNAVAILABLE: 503,
+} as const;
+
+export type WechatErrorCode = keyof typeof ERROR_STATUS;
+
+export interface WechatErrorOptions {
+  cause?: unknown;
+  /** The WeChat `errcode` behind this error, when WeChat answered with one. */
+  errcode?: number;
+  /** The request field that was wrong, for `WECHAT_BAD_REQUEST`. */
+  field?: string;
+  /** Seconds after which a retry may succeed (rate limits, busy upstream). */
+  retryAfter?: number;
+}
+
+/**
+ * Base class of every error this package throws or passes to `next(err)`.
+ *
+ * @example
+ * ```ts
+ * app.use((err, req, res, next) => {
+ *   if (err instanceof WechatError) return res.status(err.status).json({ code: err.code });
+ *   next(err);
+ * });
+ * ```
+ */
+export class WechatError extends Error {
+  readonly code: WechatErrorCode;
+  readonly status: number;
+  /** Express's final handler shows `message` of errors with `expose` set to true. */
+  readonly expose: boolean;
+  readonly errcode?: number;
+  readonly field?: string;
+  readonly retryAfter?: number;
+
+  constructor(code: WechatErrorCode, message: string, options: WechatErrorOptions = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = new.target.name;
+    this.code = code;
+    this.status = ERROR_STATUS[code];
+    this.expose = this.status < 500;
+    if (options.errcode !== undefined) this.errcode = options.errcode;
+    if (options.field !== undefined) this.field = options.field;
+    if (options.retryAfter !== undefined) this.retryAfter = options.retryAfter;
+  }
+
+  /** The JSON body sent to clients: `{ error: { code, message } }`. */
+  toJSON(): { error: { code: WechatErrorCode; message: string; field?: string; errcode?: number } } {
+    const error: { code: WechatErrorCode; message: string; field?: string; errcode?: number } = {
+      code: this.code,
+      message: this.message,
+    };
+    if (this.field !== undefined) error.field = this.field;
+    if (this.errcode !== undefined && this.status < 500) error.errcode = this.errcode;
+    return { error };
+  }
+}
+
+/** WeChat answered with a non-zero `errcode` (carried on the error). */
+export class WechatApiError extends WechatError {
+  /** Which WeChat API answered, e.g. `jscode2session`. */
+  readonly api: string;
+  readonly errmsg: string;
+
+  constructor(code: WechatErrorCode, api: string, errcode: number, errmsg: string, message?: string) {
+    super(code, message ?? `WeChat ${api} answered errcode ${errcode}`, { errcode });
+    this.api = api;
+    this.errmsg = errmsg;
+  }
+}
+
+/** The store did not answer, or answered with an error. Fail closed: 503. */
+export class StoreUnavailableError extends WechatError {
+  constructor(operation: string, cause?: unknown) {
+    super('WECHAT_STORE_UNAVAILABLE', `Session store unavailable during ${operation}`, { cause, retryAfter: 1 });
+  }
+}
+
+/** Shorthand for a 400 about one request field. */
+export function badRequest(field: string, message: string): WechatError {
+  return new WechatError('WECHAT_BAD_REQUEST', message, { field });
+}
+
+export function isWechatError(value: unknown): value is WechatError {
+  return value instanceof WechatError;
+}
