@@ -1,0 +1,81 @@
+import { LRUCache } from 'lru-cache';
+import { DEFAULT_PREFIX, type StoreAdapterOptions, type WechatStore } from '../src/store.js';
+
+export interface MemoryStoreOptions extends StoreAdapterOptions {
+  /** Most entries kept; the least recently used goes first. Default 100 000. */
+  max?: number;
+  /** Most bytes of keys and values kept (UTF-16 length x 2). Default 64 MiB. */
+  maxBytes?: number;
+  /** Clock in ms, for tests that move time. Default `performance.now`. */
+  now?: () => number;
+}
+
+/** The in-memory store with a few extras for tests and introspection. */
+export interface MemoryStore extends WechatStore {
+  /** Entries currently kept (expired ones may linger until touched). */
+  readonly size: number;
+  /** Every key currently kept, prefix included. */
+  keys(): string[];
+  clear(): void;
+}
+
+function positive(name: string, value: unknown, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'number' || !Number.isInteger(value) || value <= 0) {
+    throw new TypeError(`memoryStore: \`${name}\` must be a positive whole number; got ${String(value)}`);
+  }
+  return value;
+}
+
+/**
+ * The embedded default store: bounded by entries and bytes (lru-cache), each
+ * entry expiring on its own TTL. Sessions live in this process only: use
+ * Redis or Memcached for more than one.
+ *
+ * @example
+ * ```ts
+ * const wechat = { appId, appSecret, store: memoryStore({ max: 50_000 }) };
+ * ```
+ */
+export function memoryStore(options: MemoryStoreOptions = {}): MemoryStore {
+  const prefix = options.prefix ?? DEFAULT_PREFIX;
+  const cache = new LRUCache<string, string>({
+    max: positive('max', options.max, 100_000),
+    maxSize: positive('maxBytes', options.maxBytes, 64 * 1024 * 1024),
+    sizeCalculation: (value, key) => (value.length + key.length) * 2,
+    ttlAutopurge: false,
+    ...(options.now ? { perf: { now: options.now } } : {}),
+  });
+  const ms = (ttlSeconds: number) => Math.max(1, ttlSeconds) * 1000;
+  return {
+    kind: 'memory',
+    get size() {
+      return cache.size;
+    },
+    keys: () => [...cache.keys()],
+    clear: () => cache.clear(),
+    async get(key) {
+      return cache.get(prefix + key);
+    },
+    async set(key, value, ttlSeconds) {
+      cache.set(prefix + key, value, { ttl: ms(ttlSeconds) });
+    },
+    async destroy(key) {
+      cache.delete(prefix + key);
+    },
+    async touch(key, ttlSeconds) {
+      const value = cache.get(prefix + key);
+      if (value !== undefined) cache.set(prefix + key, value, { ttl: ms(ttlSeconds) });
+    },
+    async add(key, value, ttlSeconds) {
+      if (cache.has(prefix + key)) return false;
+      cache.set(prefix + key, value, { ttl: ms(ttlSeconds) });
+      return true;
+    },
+    async destroyIfEqual(key, expected) {
+      if (cache.get(prefix + key) !== expected) return false;
+      cache.delete(prefix + key);
+      return true;
+    },
+  };
+}

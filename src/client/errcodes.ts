@@ -1,0 +1,48 @@
+import { WechatApiError, type WechatErrorCode } from '../errors.js';
+
+/** errcodes meaning the access_token used is stale: refetch and retry once. */
+export const TOKEN_INVALID_ERRCODES: ReadonlySet<number> = new Set([40001, 40014, 42001]);
+
+/** errcodes meaning our appId, secret or server IP is rejected: the operator must act. */
+const CONFIG_ERRCODES = new Set([40002, 40013, 40125, 40164, 40243, 41002, 41004, 48001, 61004]);
+
+const CLIENT_FACING: Record<number, WechatErrorCode> = {
+  40029: 'WECHAT_CODE_INVALID',
+  40163: 'WECHAT_CODE_USED',
+  40226: 'WECHAT_USER_BLOCKED',
+  45011: 'WECHAT_RATE_LIMITED',
+  45009: 'WECHAT_RATE_LIMITED',
+  41008: 'WECHAT_BAD_REQUEST',
+};
+
+const MESSAGES: Partial<Record<WechatErrorCode, string>> = {
+  WECHAT_CODE_INVALID: 'The code is invalid or expired (codes last 5 minutes): call wx.login again',
+  WECHAT_CODE_USED: 'The code was already used: each code is single-use, call wx.login again',
+  WECHAT_USER_BLOCKED: 'WeChat blocked this user\'s login as high-risk',
+  WECHAT_RATE_LIMITED: 'WeChat rate limit reached: retry after a minute',
+  WECHAT_CONFIG_ERROR: 'WeChat rejected this server\'s AppID, AppSecret or IP: check the configuration',
+  WECHAT_UPSTREAM_ERROR: 'WeChat answered with an error',
+  WECHAT_BAD_REQUEST: 'The code is missing',
+};
+
+/**
+ * Turn a WeChat `errcode` into the library's error. `api` names the call,
+ * since one errcode can mean different things per API (40013 is our config
+ * at login, but a code of another app at getuserphonenumber).
+ */
+export function errcodeToError(api: string, errcode: number, errmsg: string): WechatApiError {
+  let code: WechatErrorCode;
+  if (api === 'getuserphonenumber' && errcode === 40013) code = 'WECHAT_CODE_INVALID';
+  else if (CLIENT_FACING[errcode]) code = CLIENT_FACING[errcode];
+  else if (CONFIG_ERRCODES.has(errcode)) code = 'WECHAT_CONFIG_ERROR';
+  else if (TOKEN_INVALID_ERRCODES.has(errcode) && (api === 'token' || api === 'stable_token')) code = 'WECHAT_CONFIG_ERROR';
+  else code = 'WECHAT_UPSTREAM_ERROR';
+  const message = `${MESSAGES[code] ?? 'WeChat answered with an error'} (${api} errcode ${errcode})`;
+  const error = new WechatApiError(code, api, errcode, sanitize(errmsg), message);
+  return error;
+}
+
+/** errmsg as WeChat sent it, cut short and stripped of anything that looks like a credential. */
+function sanitize(errmsg: string): string {
+  return String(errmsg).slice(0, 200).replace(/[A-Za-z0-9_\-+/=]{24,}/g, '…');
+}

@@ -1,0 +1,115 @@
+import { WechatError } from '../errors.js';
+import type { WechatLogger } from '../log.js';
+import { errcodeToError } from './errcodes.js';
+
+export interface HttpSettings {
+  baseUrl: string;
+  /** Per attempt, ms. */
+  timeout: number;
+  /** Extra attempts after a busy (-1), 5xx or network failure. */
+  retries: number;
+  /** First backoff delay, ms; doubles each retry, with jitter. */
+  retryDelay: number;
+  fetch: typeof fetch;
+  log: WechatLogger;
+}
+
+export interface WechatCall {
+  /** Short API name for errors and logs, e.g. `jscode2session`. */
+  api: string;
+  method: 'GET' | 'POST';
+  path: string;
+  query?: Record<string, string>;
+  body?: unknown;
+}
+
+export type WechatJson = Record<string, unknown>;
+
+const RETRYABLE = Symbol('retryable');
+type Attempt = { [RETRYABLE]: true; error: WechatError };
+
+const upstream = (api: string, message: string, cause?: unknown): WechatError =>
+  new WechatError('WECHAT_UPSTREAM_ERROR', `WeChat ${api}: ${message}`, { cause });
+
+/** Strip a fetch failure to what is safe to keep: its name and system error code, never a URL. */
+function safeCause(err: unknown): { name: string; code?: string } {
+  const e = err as { name?: string; cause?: { code?: string } };
+  return { name: e?.name ?? 'Error', code: e?.cause?.code };
+}
+
+async function attempt(settings: HttpSettings, call: WechatCall, url: string): Promise<WechatJson | Attempt> {
+  let response: Response;
+  try {
+    response = await settings.fetch(url, {
+      method: call.method,
+      headers: call.body === undefined ? undefined : { 'content-type': 'application/json' },
+      body: call.body === undefined ? undefined : JSON.stringify(call.body),
+      signal: AbortSignal.timeout(settings.timeout),
+    });
+  } catch (err) {
+    const cause = safeCause(err);
+    if (cause.name === 'TimeoutError' || cause.name === 'AbortError') {
+      throw new WechatError('WECHAT_UPSTREAM_TIMEOUT', `WeChat ${call.api} did not answer within ${settings.timeout} ms`, { cause });
+    }
+    return { [RETRYABLE]: true, error: upstream(call.api, 'could not be reached', cause) };
+  }
+  let text: string;
+  try {
+    text = await response.text();
+  } catch (err) {
+    const cause = safeCause(err);
+    if (cause.name === 'TimeoutError' || cause.name === 'AbortError') {
+      throw new WechatError('WECHAT_UPSTREAM_TIMEOUT', `WeChat ${call.api} did not finish answering within ${settings.timeout} ms`, { cause });
+    }
+    return { [RETRYABLE]: true, error: upstream(call.api, 'connection dropped mid-answer', cause) };
+  }
+  if (response.status >= 500) return { [RETRYABLE]: true, error: upstream(call.api, `HTTP ${response.status}`) };
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    throw upstream(call.api, `unparsable answer (HTTP ${response.status})`);
+  }
+  if (json === null || typeof json !== 'object' || Array.isArray(json)) throw upstream(call.api, 'answer is not a JSON object');
+  const body = json as WechatJson;
+  const errcode = body.errcode === undefined ? 0 : Number(body.errcode);
+  if (errcode === 0) return body;
+  const error = errcodeToError(call.api, errcode, String(body.errmsg ?? ''));
+  if (errcode === -1) return { [RETRYABLE]: true, error };
+  throw error;
+}
+
+function backoff(settings: HttpSettings, retry: number): Promise<void> {
+  const base = settings.retryDelay * 2 ** retry;
+  const delay = Math.min(base * (0.5 + Math.random()), 5000);
+  return new Promise((resolve) => setTimeout(resolve, delay));
+}
+
+/**
+ * Call a WeChat API: a timeout per attempt, bounded retries with exponential
+ * backoff and jitter for "system busy" (-1), 5xx and network failures, and
+ * every errcode turned into a typed error. Rate limits (45011) and timeouts
+ * are never retried here.
+ */
+export async function callWechat(settings: HttpSettings, call: WechatCall): Promise<WechatJson> {
+  const query = call.query ? `?${new URLSearchParams(call.query).toString()}` : '';
+  const url = `${settings.baseUrl}${call.path}${query}`;
+  for (let retry = 0; ; retry++) {
+    const started = Date.now();
+    let outcome: WechatJson | Attempt;
+    try {
+      outcome = await attempt(settings, call, url);
+    } catch (err) {
+      // "Code been used" after a retry of ours: our own earlier attempt used it.
+      if (retry > 0 && (err as WechatError).errcode === 40163) throw upstream(call.api, 'the code was used by an attempt that failed in transit');
+      throw err;
+    }
+    if (!(RETRYABLE in outcome)) return outcome;
+    settings.log.warn(
+      { event: 'wechat.retryable', api: call.api, code: outcome.error.code, errcode: outcome.error.errcode, attempt: retry + 1, ms: Date.now() - started },
+      'WeChat call failed',
+    );
+    if (retry >= settings.retries) throw outcome.error;
+    await backoff(settings, retry);
+  }
+}

@@ -1,0 +1,112 @@
+import type { IncomingMessage } from 'node:http';
+import { badRequest, WechatError } from '../errors.js';
+
+export type Fields = Record<string, unknown>;
+
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+/** Media type and charset of a Content-Type header. */
+function contentType(req: IncomingMessage): { type: string; charset?: string } {
+  const header = req.headers['content-type'];
+  if (!header) return { type: '' };
+  const [type, ...params] = header.split(';');
+  const charset = params.map((p) => p.trim().toLowerCase()).find((p) => p.startsWith('charset='));
+  return { type: type!.trim().toLowerCase(), charset: charset?.slice(8).replace(/"/g, '') };
+}
+
+function parseText(text: string, type: string): Fields {
+  if (type === 'application/json' || type.endsWith('+json')) {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(text);
+    } catch {
+      throw badRequest('body', 'The body is not valid JSON');
+    }
+    if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
+      throw badRequest('body', 'The body must be a JSON object');
+    }
+    return parsed as Fields;
+  }
+  if (type === 'application/x-www-form-urlencoded') {
+    const fields: Fields = Object.create(null) as Fields;
+    for (const [name, value] of new URLSearchParams(text)) {
+      const seen = fields[name];
+      fields[name] = seen === undefined ? value : ([] as unknown[]).concat(seen, value);
+    }
+    return fields;
+  }
+  if (type === '' && text.trim() === '') return Object.create(null) as Fields;
+  throw badRequest('body', 'Send the body as application/json or application/x-www-form-urlencoded');
+}
+
+function decode(bytes: Buffer, charset: string | undefined): string {
+  if (charset && charset !== 'utf-8' && charset !== 'utf8') throw badRequest('body', 'The body must be UTF-8');
+  try {
+    return utf8.decode(bytes);
+  } catch {
+    throw badRequest('body', 'The body is not valid UTF-8');
+  }
+}
+
+function readStream(req: IncomingMessage, limit: number, timeoutMs: number): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const finish = (err?: WechatError) => {
+      clearTimeout(timer);
+      req.off('data', onData).off('end', onEnd).off('error', onError).off('aborted', onAborted);
+      if (err) {
+        req.pause();
+        reject(err);
+      } else resolve(Buffer.concat(chunks, size));
+    };
+    const onData = (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > limit) finish(new WechatError('WECHAT_BODY_TOO_LARGE', `The body is larger than ${limit} bytes`));
+      else chunks.push(chunk);
+    };
+    const onEnd = () => finish();
+    const onError = () => finish(badRequest('body', 'The body could not be read'));
+    const onAborted = () => finish(badRequest('body', 'The client abandoned the body'));
+    const timer = setTimeout(
+      () => finish(new WechatError('WECHAT_REQUEST_TIMEOUT', `The body did not arrive within ${timeoutMs} ms`)),
+      timeoutMs,
+    );
+    req.on('data', onData).on('end', onEnd).on('error', onError).on('aborted', onAborted);
+  });
+}
+
+/**
+ * The request's fields: from a body parser that already ran, or read and
+ * parsed here (JSON or form-encoded, UTF-8, at most `limit` bytes).
+ */
+export async function readFields(req: IncomingMessage & { body?: unknown }, limit: number, timeoutMs = 10_000): Promise<Fields> {
+  const { body } = req;
+  const { type, charset } = contentType(req);
+  if (body !== undefined && body !== null && typeof body === 'object' && !Buffer.isBuffer(body)) return body as Fields;
+  if (typeof body === 'string') return parseText(body, type);
+  if (Buffer.isBuffer(body)) return parseText(decode(body, charset), type);
+  const encoding = req.headers['content-encoding'];
+  if (encoding && encoding.toLowerCase() !== 'identity') throw badRequest('body', `Content-Encoding ${encoding} is not supported`);
+  const declared = Number(req.headers['content-length']);
+  if (declared > limit) throw new WechatError('WECHAT_BODY_TOO_LARGE', `The body is larger than ${limit} bytes`);
+  if (req.readableEnded) return Object.create(null) as Fields;
+  return parseText(decode(await readStream(req, limit, timeoutMs), charset), type);
+}
+
+/** A required string field, trimmed of nothing, checked against `shape`. */
+export function stringField(fields: Fields, name: string, shape: RegExp, what: string): string {
+  const value = fields[name];
+  if (value === undefined || value === '') throw badRequest(name, `\`${name}\` is required`);
+  if (typeof value !== 'string') throw badRequest(name, `\`${name}\` must be a single string`);
+  if (!shape.test(value)) throw badRequest(name, `\`${name}\` must be ${what}`);
+  return value;
+}
+
+/** An optional string field: `undefined` when absent, 400 when present but not a string. */
+export function optionalString(fields: Fields, name: string, maxLength = 8192): string | undefined {
+  const value = fields[name];
+  if (value === undefined || value === null || value === '') return undefined;
+  if (typeof value !== 'string' || value.length > maxLength) throw badRequest(name, `\`${name}\` must be a string of at most ${maxLength} characters`);
+  return value;
+}

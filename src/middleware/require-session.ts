@@ -1,0 +1,26 @@
+import type { RequestHandler } from 'express';
+import { getContext } from '../context.js';
+import { failRequest } from '../http/respond.js';
+import type { WechatSessionOptions } from '../options.js';
+import { sessionOf } from './resolve.js';
+
+/**
+ * Resolve the request's token to `req.wechat` or answer 401
+ * (`WECHAT_SESSION_REQUIRED` / `WECHAT_SESSION_INVALID`); 503 when the store
+ * is down. Never lets a request through without a session.
+ *
+ * @example
+ * ```ts
+ * app.use('/api', requireWechatSession(wechat));
+ * app.get('/api/me', (req, res) => res.json({ openid: req.wechat!.openid }));
+ * ```
+ */
+export function requireWechatSession(options: WechatSessionOptions): RequestHandler {
+  const ctx = getContext(options);
+  return function requireWechatSession(req, res, next) {
+    sessionOf(ctx, req).then(
+      () => next(),
+      (err: unknown) => failRequest(ctx, req, res, next, err),
+    );
+  };
+}

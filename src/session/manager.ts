@@ -1,0 +1,174 @@
+import { WechatError } from '../errors.js';
+import type { WechatLogger } from '../log.js';
+import type { GuardedStore } from './guarded-store.js';
+import { WechatSession, type SessionBackend } from './handle.js';
+import { decodeIndex, decodeRecord, encodeRecord, RECORD_VERSION, type SessionRecord } from './record.js';
+import { createToken, hashToken, isTokenShaped } from './token.js';
+
+export interface SessionPolicy {
+  /** Key namespace: the mini-program's appId. */
+  appId: string;
+  /** Seconds of inactivity before a session lapses. */
+  ttl: number;
+  /** Seconds between two renewals of a busy session. */
+  renewAfter: number;
+  /** A new login revokes the openid's earlier sessions. */
+  singleSession: boolean;
+  /** Most sessions one openid keeps when `singleSession` is off. */
+  maxSessionsPerUser: number;
+  now: () => number;
+}
+
+export interface Identity {
+  openid: string;
+  unionid?: string;
+  sessionKey: string;
+}
+
+function invalid(message = 'The session token is unknown, expired or revoked'): WechatError {
+  return new WechatError('WECHAT_SESSION_INVALID', message);
+}
+
+/** Creates, resolves, renews and revokes sessions in a store. */
+export class SessionManager implements SessionBackend {
+  private readonly sessionPrefix: string;
+  private readonly userPrefix: string;
+
+  constructor(
+    private readonly store: GuardedStore,
+    private readonly policy: SessionPolicy,
+    private readonly log: WechatLogger,
+  ) {
+    this.sessionPrefix = `${policy.appId}:s:`;
+    this.userPrefix = `${policy.appId}:u:`;
+  }
+
+  private nowSeconds(): number {
+    return Math.floor(this.policy.now() / 1000);
+  }
+
+  /** Start a session for a freshly exchanged login; revokes earlier ones per policy. */
+  async create(identity: Identity): Promise<WechatSession> {
+    const token = createToken();
+    const hash = hashToken(token);
+    const now = this.nowSeconds();
+    const record: SessionRecord = { v: RECORD_VERSION, o: identity.openid, k: identity.sessionKey, c: now, r: now };
+    if (identity.unionid) record.u = identity.unionid;
+    await this.store.set(this.sessionPrefix + hash, encodeRecord(record), this.policy.ttl);
+    await this.index(identity.openid, hash);
+    return this.handle(token, hash, record);
+  }
+
+  /** Resolve a token to its session, renewing it when due; throws `WECHAT_SESSION_INVALID`. */
+  async resolve(token: string): Promise<WechatSession> {
+    if (!isTokenShaped(token)) throw invalid('The session token is malformed');
+    const hash = hashToken(token);
+    const key = this.sessionPrefix + hash;
+    const value = await this.store.get(key);
+    if (value === undefined || value === null) throw invalid();
+    const record = decodeRecord(value);
+    if (!record) {
+      this.log.warn({ event: 'store.corrupt', key: this.sessionPrefix + '…' }, 'ignored a stored value that is not a session');
+      throw invalid();
+    }
+    const now = this.nowSeconds();
+    if (now >= record.r + this.policy.ttl) {
+      this.store.destroy(key).catch(() => undefined);
+      throw invalid('The session has expired');
+    }
+    if (now - record.r >= this.policy.renewAfter) await this.renew(key, record, now);
+    return this.handle(token, hash, record);
+  }
+
+  /** End every session of `openid` ("log out everywhere"). Resolves how many were ended. */
+  async revokeAll(openid: string): Promise<number> {
+    const indexKey = this.userPrefix + openid;
+    const entries = decodeIndex(await this.store.get(indexKey));
+    await Promise.all(entries.map((hash) => this.store.destroy(this.sessionPrefix + hash)));
+    await this.store.destroy(indexKey);
+    return entries.length;
+  }
+
+  /** End the session a token names. */
+  async revokeToken(token: string): Promise<void> {
+    if (!isTokenShaped(token)) return;
+    await this.store.destroy(this.sessionPrefix + hashToken(token));
+  }
+
+  /** A fresh handle on the same session (each request mutates its own `req.wechat`). */
+  copy(session: WechatSession): WechatSession {
+    return this.handle(session.token, hashToken(session.token), {
+      v: RECORD_VERSION,
+      o: session.openid,
+      u: session.unionid,
+      k: session.sessionKey,
+      c: 0,
+      r: session.expiresAt / 1000 - this.policy.ttl,
+      d: { ...(session.data as Record<string, unknown>) },
+    });
+  }
+
+  async saveData(hash: string, data: Record<string, unknown>): Promise<void> {
+    const key = this.sessionPrefix + hash;
+    const value = await this.store.get(key);
+    const record = value ? decodeRecord(value) : undefined;
+    if (!record) throw invalid();
+    record.d = data;
+    const remaining = record.r + this.policy.ttl - this.nowSeconds();
+    if (remaining <= 0) throw invalid('The session has expired');
+    await this.store.set(key, encodeRecord(record), remaining);
+  }
+
+  async destroyHash(hash: string): Promise<void> {
+    await this.store.destroy(this.sessionPrefix + hash);
+  }
+
+  private handle(token: string, hash: string, record: SessionRecord): WechatSession {
+    return new WechatSession(
+      {
+        openid: record.o,
+        unionid: record.u,
+        sessionKey: record.k,
+        token,
+        hash,
+        expiresAt: (record.r + this.policy.ttl) * 1000,
+        data: record.d,
+      },
+      this,
+    );
+  }
+
+  private async renew(key: string, record: SessionRecord, now: number): Promise<void> {
+    record.r = now;
+    try {
+      await this.store.set(key, encodeRecord(record), this.policy.ttl);
+      await this.renewIndex(record.o);
+      this.log.debug({ event: 'session.renew', openid: record.o }, 'session renewed');
+    } catch {
+      // The session resolved; a failed renewal only means it lapses sooner.
+      this.log.warn({ event: 'session.renew_failed', openid: record.o }, 'could not renew session');
+    }
+  }
+
+  /** Keep the openid's index alive as long as its longest-lived session. */
+  private async renewIndex(openid: string): Promise<void> {
+    const indexKey = this.userPrefix + openid;
+    const touched = this.store.touch(indexKey, this.policy.ttl);
+    if (touched) return touched;
+    const value = await this.store.get(indexKey);
+    if (value) await this.store.set(indexKey, value, this.policy.ttl);
+  }
+
+  /** Record `hash` under its openid, revoking or trimming earlier sessions per policy. */
+  private async index(openid: string, hash: string): Promise<void> {
+    const indexKey = this.userPrefix + openid;
+    const previous = decodeIndex(await this.store.get(indexKey));
+    const keep = this.policy.singleSession ? 0 : this.policy.maxSessionsPerUser - 1;
+    const cut = Math.max(0, previous.length - keep);
+    const revoked = previous.slice(0, cut);
+    const kept = previous.slice(cut);
+    kept.push(hash);
+    await Promise.all(revoked.map((old) => this.store.destroy(this.sessionPrefix + old)));
+    await this.store.set(indexKey, JSON.stringify(kept), this.policy.ttl);
+  }
+}

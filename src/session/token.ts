@@ -1,0 +1,23 @@
+import { createHash, randomBytes } from 'node:crypto';
+
+/** 24 random bytes: 192 bits, as 32 base64url characters. */
+const TOKEN_BYTES = 24;
+const TOKEN_SHAPE = /^[A-Za-z0-9_-]{32}$/;
+
+/** A new 3rd_session token: 192 bits from `crypto.randomBytes`, base64url. */
+export function createToken(): string {
+  return randomBytes(TOKEN_BYTES).toString('base64url');
+}
+
+/**
+ * Whether `value` can be one of our tokens at all (length and alphabet).
+ * Anything else is refused without a store round trip.
+ */
+export function isTokenShaped(value: string): boolean {
+  return value.length === 32 && TOKEN_SHAPE.test(value);
+}
+
+/** What the store keeps in place of the token: its SHA-256, base64url. */
+export function hashToken(token: string): string {
+  return createHash('sha256').update(token).digest('base64url');
+}
