@@ -5,7 +5,7 @@ import type { HttpSettings } from './client/http.js';
 import { defaultLogger, silentLogger, type WechatLogger } from './log.js';
 import { resolveOptions, type ResolvedOptions, type WechatSessionOptions } from './options.js';
 import { GuardedStore } from './session/guarded-store.js';
-import type { WechatSession } from './session/handle.js';
+import { LoginCoalescer } from './session/login-coalescer.js';
 import { SessionManager } from './session/manager.js';
 import type { TokenTransport } from './http/token-transport.js';
 
@@ -19,7 +19,7 @@ export interface Context extends TokenTransport {
   client: WechatClient;
   tokens: AccessTokenManager;
   /** Logins under way in this process, by code: concurrent requests with one code share one exchange. */
-  logins: Map<string, Promise<WechatSession>>;
+  logins: LoginCoalescer;
 }
 
 const contexts = new WeakMap<object, Context>();
@@ -54,7 +54,7 @@ function buildContext(options: WechatSessionOptions): Context {
     sessions,
     tokens,
     client: new WechatClient(options, { http, tokens }),
-    logins: new Map(),
+    logins: new LoginCoalescer(),
   };
 }
 

@@ -87,8 +87,8 @@ export class WechatApiError extends WechatError {
   readonly api: string;
   readonly errmsg: string;
 
-  constructor(code: WechatErrorCode, api: string, errcode: number, errmsg: string, message?: string) {
-    super(code, message ?? `WeChat ${api} answered errcode ${errcode}`, { errcode });
+  constructor(code: WechatErrorCode, api: string, errcode: number, errmsg: string, message?: string, retryAfter?: number) {
+    super(code, message ?? `WeChat ${api} answered errcode ${errcode}`, { errcode, retryAfter });
     this.api = api;
     this.errmsg = errmsg;
   }

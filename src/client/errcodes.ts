@@ -38,8 +38,8 @@ export function errcodeToError(api: string, errcode: number, errmsg: string): We
   else if (TOKEN_INVALID_ERRCODES.has(errcode) && (api === 'token' || api === 'stable_token')) code = 'WECHAT_CONFIG_ERROR';
   else code = 'WECHAT_UPSTREAM_ERROR';
   const message = `${MESSAGES[code] ?? 'WeChat answered with an error'} (${api} errcode ${errcode})`;
-  const error = new WechatApiError(code, api, errcode, sanitize(errmsg), message);
-  return error;
+  const retryAfter = code === 'WECHAT_RATE_LIMITED' ? 60 : undefined;
+  return new WechatApiError(code, api, errcode, sanitize(errmsg), message, retryAfter);
 }
 
 /** errmsg as WeChat sent it, cut short and stripped of anything that looks like a credential. */

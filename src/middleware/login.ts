@@ -41,16 +41,8 @@ function legacyFields(fields: Fields): LegacyUserInfo {
   return legacy;
 }
 
-function exchange(ctx: Context, code: string): Promise<WechatSession> {
-  let shared = ctx.logins.get(code);
-  if (!shared) {
-    shared = ctx.client
-      .code2Session(code)
-      .then((identity) => ctx.sessions.create(identity))
-      .finally(() => ctx.logins.delete(code));
-    ctx.logins.set(code, shared);
-  }
-  return shared;
+function exchange(ctx: Context, code: string, arrivedAt: number): Promise<WechatSession> {
+  return ctx.logins.run(code, arrivedAt, () => ctx.client.code2Session(code).then((identity) => ctx.sessions.create(identity)));
 }
 
 function userInfoOf(ctx: Context, session: WechatSession, legacy: LegacyUserInfo): WechatUserInfo | undefined {
@@ -74,11 +66,11 @@ function userInfoOf(ctx: Context, session: WechatSession, legacy: LegacyUserInfo
   return undefined;
 }
 
-async function login(ctx: Context, req: Request): Promise<WechatSession> {
+async function login(ctx: Context, req: Request, arrivedAt: number): Promise<WechatSession> {
   const fields = await readFields(req, ctx.opts.bodyLimit);
   const code = stringField(fields, 'code', CODE_SHAPE, 'the code from wx.login');
   const legacy = legacyFields(fields);
-  const shared = await exchange(ctx, code);
+  const shared = await exchange(ctx, code, arrivedAt);
   const session = ctx.sessions.copy(shared);
   try {
     const userInfo = userInfoOf(ctx, session, legacy);
@@ -104,7 +96,7 @@ async function login(ctx: Context, req: Request): Promise<WechatSession> {
 export function wechatLogin(options: WechatSessionOptions): RequestHandler {
   const ctx = getContext(options);
   return function wechatLogin(req, res, next) {
-    login(ctx, req).then(
+    login(ctx, req, performance.now()).then(
       (session) => {
         req.wechat = session;
         res.setHeader('Cache-Control', 'no-store');

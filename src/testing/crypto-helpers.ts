@@ -76,12 +76,29 @@ export function newRid(nowMs: number): string {
   return `${seconds}-${randomBytes(4).toString('hex')}-${randomBytes(4).toString('hex')}`;
 }
 
-/** Login-state signature: hex hmac_sha256 keyed by the session_key's base64 text. */
+/**
+ * Login-state signature of `checksession` and `resetusersessionkey`: hex
+ * hmac_sha256 of `message` (`''` for GET calls), keyed by the session_key's
+ * base64 text (not its decoded bytes).
+ *
+ * @example
+ * ```ts
+ * loginStateSignature('o0q0otL8aEzpcZL/FT9WsQ==', '{"foo":"bar"}');
+ * // '654571f79995b2ce1e149e53c0a33dc39c0a74090db514261454e8dbe432aa0b'
+ * ```
+ */
 export function loginStateSignature(sessionKey: string, message = ''): string {
   return createHmac('sha256', sessionKey).update(message, 'utf8').digest('hex');
 }
 
-/** User-data signature of `wx.getUserInfo`: hex sha1 of rawData followed by the session_key. */
+/**
+ * User-data signature of `wx.getUserInfo`: hex sha1 of `rawData` followed by the session_key.
+ *
+ * @example
+ * ```ts
+ * const signature = userDataSignature(rawData, sessionKey); // 40 lowercase hex characters
+ * ```
+ */
 export function userDataSignature(rawData: string, sessionKey: string): string {
   return createHash('sha1').update(rawData + sessionKey, 'utf8').digest('hex');
 }

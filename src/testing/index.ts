@@ -12,7 +12,7 @@
  * ```
  */
 export { startWechatStandIn } from './stand-in.js';
-export { encryptWechatData } from './crypto-helpers.js';
+export { encryptWechatData, loginStateSignature, userDataSignature } from './crypto-helpers.js';
 export { DEFAULT_APP_ID, DEFAULT_APP_SECRET } from './state.js';
 export { STAND_IN_APIS } from './types.js';
 export type {

@@ -5,7 +5,6 @@
 import { newAccessToken } from './crypto-helpers.js';
 
 interface TokenRecord {
-  kind: 'stable' | 'classic';
   expiresAt: number;
   revoked: boolean;
 }
@@ -39,7 +38,7 @@ export class TokenBook {
       return { access_token: this.stable, expires_in: this.remainingSeconds(current) };
     }
     if (current) current.revoked = true;
-    this.stable = this.add('stable');
+    this.stable = this.add();
     return { access_token: this.stable, expires_in: Math.round(this.ttlMs / 1000) };
   }
 
@@ -47,7 +46,7 @@ export class TokenBook {
   issueClassic(): IssuedToken {
     const previous = this.classic === undefined ? undefined : this.tokens.get(this.classic);
     if (previous) previous.revoked = true;
-    this.classic = this.add('classic');
+    this.classic = this.add();
     return { access_token: this.classic, expires_in: Math.round(this.ttlMs / 1000) };
   }
 
@@ -74,13 +73,13 @@ export class TokenBook {
     return Math.max(1, Math.ceil((record.expiresAt - this.now()) / 1000));
   }
 
-  private add(kind: TokenRecord['kind']): string {
+  private add(): string {
     if (this.tokens.size >= MAX_REMEMBERED) {
       const oldest = this.tokens.keys().next().value;
       if (oldest !== undefined) this.tokens.delete(oldest);
     }
     const token = newAccessToken();
-    this.tokens.set(token, { kind, expiresAt: this.now() + this.ttlMs, revoked: false });
+    this.tokens.set(token, { expiresAt: this.now() + this.ttlMs, revoked: false });
     return token;
   }
 }

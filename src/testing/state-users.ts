@@ -50,6 +50,11 @@ export function toPhoneRecord(phone: PhoneInput | undefined): PhoneRecord {
   };
 }
 
+function checkOpenid(openid: unknown): string {
+  if (typeof openid !== 'string' || openid === '') throw new TypeError('openid must be a non-empty string');
+  return openid;
+}
+
 function pruneExpired(codes: Map<string, IssuedCode>, now: number): void {
   if (codes.size % PRUNE_EVERY !== 0) return;
   for (const [code, entry] of codes) if (entry.expiresAt <= now) codes.delete(code);
@@ -74,7 +79,7 @@ export class UserBook {
 
   /** Issue a login code; for this app, also rotate the user's session_key. */
   issueLoginCode(input: StandInUserInput = {}): string {
-    const openid = input.openid ?? newOpenid();
+    const openid = input.openid === undefined ? newOpenid() : checkOpenid(input.openid);
     const appId = input.appId ?? this.appId;
     if (appId === this.appId) this.upsertAndRotate(openid, input);
     const code = newLoginCode();
@@ -97,6 +102,7 @@ export class UserBook {
 
   /** Issue a phone code bound to `openid`, optionally as if from another app. */
   issuePhoneCode(openid: string, phone: PhoneInput | undefined, appId = this.appId): string {
+    checkOpenid(openid);
     const code = newPhoneCode();
     const expiresAt = this.now() + this.codeTtlMs;
     this.phoneCodes.set(code, { openid, appId, expiresAt, used: false, phone: toPhoneRecord(phone) });

@@ -5,9 +5,24 @@ import { TokenBook } from './state-tokens.js';
 import { UserBook } from './state-users.js';
 import { STAND_IN_APIS, type StandInApi, type WechatStandInOptions } from './types.js';
 
-/** The AppID a stand-in accepts unless told otherwise. */
+/**
+ * The AppID a stand-in accepts unless told otherwise.
+ *
+ * @example
+ * ```ts
+ * const wechat = await startWechatStandIn();
+ * wechat.appId === DEFAULT_APP_ID; // true
+ * ```
+ */
 export const DEFAULT_APP_ID = 'wx0000000000standin';
-/** The AppSecret a stand-in accepts unless told otherwise. */
+/**
+ * The AppSecret a stand-in accepts unless told otherwise (a fake, fixed value).
+ *
+ * @example
+ * ```ts
+ * createApp({ appId: DEFAULT_APP_ID, appSecret: DEFAULT_APP_SECRET, apiBaseUrl: wechat.url });
+ * ```
+ */
 export const DEFAULT_APP_SECRET = '5ec7e75ec7e75ec7e75ec7e75ec7e7aa';
 
 /** A parsed request as routes see it. */

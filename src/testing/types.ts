@@ -11,7 +11,14 @@ export type StandInApi =
   | 'checksession'
   | 'resetusersessionkey';
 
-/** Every {@link StandInApi}, in a fixed order. */
+/**
+ * Every {@link StandInApi}, in a fixed order.
+ *
+ * @example
+ * ```ts
+ * for (const api of STAND_IN_APIS) console.log(api, wechat.calls[api]);
+ * ```
+ */
 export const STAND_IN_APIS: readonly StandInApi[] = [
   'jscode2session',
   'stable_token',
@@ -21,7 +28,16 @@ export const STAND_IN_APIS: readonly StandInApi[] = [
   'resetusersessionkey',
 ];
 
-/** Options of {@link startWechatStandIn}. Every field has a default. */
+/**
+ * Options of `startWechatStandIn`. Every field has a default.
+ *
+ * @example
+ * ```ts
+ * let now = Date.now();
+ * const wechat = await startWechatStandIn({ now: () => now, codeTtlSeconds: 300 });
+ * now += 301_000; // every login code issued so far has expired
+ * ```
+ */
 export interface WechatStandInOptions {
   /** The AppID the stand-in accepts. Default `'wx0000000000standin'`. */
   appId?: string;
@@ -103,7 +119,19 @@ export interface StandInFaultOptions {
   delayMs?: number;
 }
 
-/** A running stand-in; see {@link startWechatStandIn}. */
+/**
+ * A running stand-in; see `startWechatStandIn`.
+ *
+ * @example
+ * ```ts
+ * const wechat = await startWechatStandIn();
+ * const code = wechat.issueLoginCode({ openid: 'oUser' });     // what wx.login returns
+ * const phoneCode = wechat.issuePhoneCode('oUser', '13800138000');
+ * wechat.fail('busy', { api: 'jscode2session', times: 1 });     // the next exchange answers -1
+ * expect(wechat.calls.jscode2session).toBe(0);
+ * await wechat.close();
+ * ```
+ */
 export interface WechatStandIn {
   /** `'http://127.0.0.1:PORT'`: pass it as `apiBaseUrl`. */
   readonly url: string;

@@ -1,0 +1,108 @@
+import type { StoreAdapterOptions, WechatStore } from '../src/store.js';
+import { requireMethods, resolvePrefix, wholeSeconds } from './adapter-options.js';
+
+/** What this adapter writes into the wrapped store: a session-shaped object around our value. */
+export interface WrappedSession {
+  cookie: { expires: Date; originalMaxAge: number };
+  /** The library's own (opaque) value. */
+  wxs: string;
+}
+
+type Callback<T = unknown> = (err?: unknown, result?: T) => void;
+
+/**
+ * The express-session `Store` methods this adapter calls (callback style).
+ * Any `Store` from express-session's ecosystem fits: connect-redis,
+ * connect-mongo, connect-pg-simple, express-session's `MemoryStore`…
+ */
+export interface SessionStoreLike {
+  get(sid: string, callback: (err: unknown, session?: unknown) => void): void;
+  set(sid: string, session: WrappedSession, callback?: (err?: unknown) => void): void;
+  destroy(sid: string, callback?: (err?: unknown) => void): void;
+}
+
+/** Call a callback-style method as a promise; a synchronous throw rejects too. */
+function call<T>(run: (done: Callback<T>) => void): Promise<T | undefined> {
+  return new Promise((resolve, reject) => {
+    let settled = false;
+    const done: Callback<T> = (err, result) => {
+      if (settled) return;
+      settled = true;
+      if (err) reject(err instanceof Error ? err : new Error(String(err)));
+      else resolve(result);
+    };
+    try {
+      run(done);
+    } catch (err) {
+      done(err ?? new Error('session store threw'));
+    }
+  });
+}
+
+function cookieFor(ttlSeconds: number): WrappedSession['cookie'] {
+  const ms = wholeSeconds(ttlSeconds) * 1000;
+  return { expires: new Date(Date.now() + ms), originalMaxAge: ms };
+}
+
+/** Our value from what the store returned, or `undefined` when absent, foreign or expired. */
+function unwrap(session: unknown, now = Date.now()): string | undefined {
+  if (typeof session !== 'object' || session === null) return undefined;
+  const { wxs, cookie } = session as { wxs?: unknown; cookie?: { expires?: unknown } };
+  if (typeof wxs !== 'string') return undefined;
+  const expires = cookie?.expires;
+  if (expires === undefined || expires === null) return wxs;
+  const at = new Date(expires as string | number | Date).getTime();
+  return Number.isNaN(at) || at <= now ? undefined : wxs;
+}
+
+/**
+ * A session store on any express-session `Store`, for teams that already run
+ * one (connect-redis, connect-mongo, connect-pg-simple…). Each value is kept
+ * as a session-shaped object `{ cookie: { expires, originalMaxAge }, wxs }`,
+ * so the wrapped store derives its TTL from `cookie.expires` as it does for
+ * express-session; reads check that expiry too.
+ *
+ * There is no `touch`: a store's own `touch` may renew its TTL without
+ * rewriting the stored `cookie.expires` (connect-redis does), which the
+ * expiry check on read would then contradict; the library renews with
+ * `set` instead, one write as well.
+ *
+ * `add` and `destroyIfEqual` are best effort (a read, then a write): two
+ * callers racing on the same key can both win. Prefer the Redis or
+ * memcached adapter where those must be atomic across processes.
+ *
+ * @example
+ * ```ts
+ * import { createClient } from 'redis';
+ * import { RedisStore } from 'connect-redis';
+ * import { expressSessionStore } from 'express-wechat-session/adapters/express-session';
+ *
+ * const client = createClient({ url: process.env.REDIS_URL });
+ * await client.connect();
+ * const store = expressSessionStore(new RedisStore({ client }), { prefix: 'wxs:' });
+ * ```
+ */
+export function expressSessionStore(sessions: SessionStoreLike, options: StoreAdapterOptions = {}): WechatStore {
+  requireMethods('expressSessionStore', 'an express-session Store (get, set, destroy)', sessions, ['get', 'set', 'destroy']);
+  const prefix = resolvePrefix('expressSessionStore', options.prefix);
+  const read = async (sid: string) => unwrap(await call<unknown>((done) => sessions.get(sid, done)));
+  const write = (sid: string, wxs: string, ttlSeconds: number) =>
+    call((done) => sessions.set(sid, { cookie: cookieFor(ttlSeconds), wxs }, done)).then(() => undefined);
+  const remove = (sid: string) => call((done) => sessions.destroy(sid, done)).then(() => undefined);
+  return {
+    kind: 'express-session',
+    get: (key) => read(prefix + key),
+    set: (key, value, ttlSeconds) => write(prefix + key, value, ttlSeconds),
+    destroy: (key) => remove(prefix + key),
+    async add(key, value, ttlSeconds) {
+      if ((await read(prefix + key)) !== undefined) return false;
+      await write(prefix + key, value, ttlSeconds);
+      return true;
+    },
+    async destroyIfEqual(key, expected) {
+      if ((await read(prefix + key)) !== expected) return false;
+      await remove(prefix + key);
+      return true;
+    },
+  };
+}

@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# The test command (`npm test`): dependencies, store servers, build, type
+# check, then Jest. Extra arguments go to Jest (e.g. `npm test -- test/stores`).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+if [ ! -d node_modules ] || [ ! -f node_modules/.package-lock.json ] \
+  || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  npm ci --no-audit --no-fund
+fi
+
+bash scripts/install-services.sh
+
+if [ -f scripts/build.mjs ]; then
+  npm run build
+fi
+
+npx tsc -p tsconfig.json --noEmit
+npx jest --ci "$@"

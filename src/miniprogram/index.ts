@@ -1,0 +1,32 @@
+/**
+ * The mini-program side of express-wechat-session. In a mini-program it is
+ * what `require('express-wechat-session')` gives after "Build npm"; in Node
+ * or a browser it is `express-wechat-session/miniprogram`, with a `wx`-like
+ * object passed in.
+ *
+ * @example
+ * ```js
+ * const { createMiniProgramClient } = require('express-wechat-session');
+ * const api = createMiniProgramClient({ baseUrl: 'https://api.example.com' });
+ * const me = await api.request({ url: '/api/me' });
+ * ```
+ */
+export { createMiniProgramClient } from './client.js';
+export { MiniProgramClientError } from './errors.js';
+export type { ClientErrorCode, MiniProgramErrorCode, ServerErrorCode } from './errors.js';
+export type {
+  LoginOptions,
+  LogoutOptions,
+  MiniProgramClient,
+  MiniProgramClientOptions,
+  MiniProgramRequestOptions,
+  PhoneNumber,
+  PhoneNumberDetail,
+  PhoneOptions,
+  StoredSession,
+  WxCheckSessionOption,
+  WxLike,
+  WxLoginOption,
+  WxRequestOption,
+  WxRequestResult,
+} from './types.js';

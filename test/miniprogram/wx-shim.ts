@@ -1,0 +1,127 @@
+/**
+ * A stand-in for the mini-program's `wx` object, enough for the client:
+ * `wx.login` takes its codes from a function (a local WeChat stand-in),
+ * `wx.request` goes through `fetch` and, like WeChat's domain allowlist,
+ * only to `baseUrl`; storage is a Map holding JSON copies, and
+ * `wx.checkSession` can be told that WeChat's session_key is dead. It uses
+ * nothing of Node, so a browser page can use it too.
+ */
+import type {
+  StoredSession,
+  WxCheckSessionOption,
+  WxLike,
+  WxLoginOption,
+  WxRequestOption,
+  WxRequestResult,
+} from '../../src/miniprogram/index.js';
+
+export interface WxShimOptions {
+  /** The only origin (and prefix) `wx.request` may reach. */
+  baseUrl: string;
+  /** Yields a fresh login code, as WeChat does for `wx.login`. */
+  getCode: () => Promise<string> | string;
+}
+
+export interface WxShim extends WxLike {
+  /** Calls made so far, per API. */
+  readonly calls: { login: number; checkSession: number; request: number };
+  /** Every `wx.request`: method, URL and headers (for assertions). */
+  readonly requests: { method: string; url: string; header: Record<string, string> }[];
+  /** The storage, as JSON text per key. */
+  readonly storage: Map<string, string>;
+  /** Make `wx.checkSession` fail until the next `wx.login`, as when WeChat's session_key expired. */
+  killSession(): void;
+}
+
+/** Create a `wx` stand-in. */
+export function createWxShim(options: WxShimOptions): WxShim {
+  const baseUrl = options.baseUrl.replace(/\/+$/, '');
+  const storage = new Map<string, string>();
+  const calls = { login: 0, checkSession: 0, request: 0 };
+  const requests: WxShim['requests'] = [];
+  let alive = false;
+  return {
+    calls,
+    requests,
+    storage,
+    killSession: () => void (alive = false),
+    login(option: WxLoginOption) {
+      calls.login += 1;
+      later(async () => {
+        try {
+          const code = await options.getCode();
+          alive = true;
+          option.success({ code });
+        } catch (error) {
+          option.fail({ errMsg: `login:fail ${(error as Error).message}` });
+        }
+      });
+    },
+    checkSession(option: WxCheckSessionOption) {
+      calls.checkSession += 1;
+      const ok = alive;
+      later(() => (ok ? option.success({ errMsg: 'checkSession:ok' }) : option.fail({ errMsg: 'checkSession:fail session time out' })));
+    },
+    request(option: WxRequestOption) {
+      calls.request += 1;
+      const header = Object.assign({ 'content-type': 'application/json' }, option.header) as Record<string, string>;
+      requests.push({ method: option.method ?? 'GET', url: option.url, header });
+      if (option.url !== baseUrl && !option.url.startsWith(baseUrl + '/')) {
+        later(() => option.fail({ errMsg: 'request:fail url not in domain list' }));
+        return;
+      }
+      void fetchInto(option, header);
+    },
+    getStorageSync(key: string) {
+      const text = storage.get(key);
+      return text === undefined ? '' : JSON.parse(text);
+    },
+    setStorageSync(key: string, data: StoredSession) {
+      storage.set(key, JSON.stringify(data));
+    },
+    removeStorageSync(key: string) {
+      storage.delete(key);
+    },
+  };
+}
+
+function later(fn: () => unknown): void {
+  setTimeout(() => void fn(), 0);
+}
+
+async function fetchInto(option: WxRequestOption, header: Record<string, string>): Promise<void> {
+  const method = option.method ?? 'GET';
+  let url = option.url;
+  let body: string | undefined;
+  if (option.data !== undefined && (method === 'GET' || method === 'HEAD')) url = withQuery(url, option.data);
+  else if (option.data !== undefined) body = typeof option.data === 'string' ? option.data : JSON.stringify(option.data);
+  try {
+    const signal = AbortSignal.timeout(option.timeout ?? 60000);
+    const res = await fetch(url, { method, headers: header, body, signal });
+    const text = await res.text();
+    const answerHeader: Record<string, string> = {};
+    res.headers.forEach((value, name) => void (answerHeader[name] = value));
+    option.success({ data: parse(text, option.dataType), statusCode: res.status, header: answerHeader });
+  } catch (error) {
+    const timedOut = (error as Error).name === 'TimeoutError';
+    option.fail({ errMsg: timedOut ? 'request:fail timeout' : `request:fail ${(error as Error).message}` });
+  }
+}
+
+/** `dataType: 'json'` (the default) parses the body when it can, and otherwise keeps the text, as WeChat does. */
+function parse(text: string, dataType: string | undefined): WxRequestResult['data'] {
+  if (dataType !== undefined && dataType !== 'json') return text;
+  try {
+    return JSON.parse(text) as WxRequestResult['data'];
+  } catch {
+    return text;
+  }
+}
+
+function withQuery(url: string, data: unknown): string {
+  if (typeof data === 'string') return data === '' ? url : `${url}${url.includes('?') ? '&' : '?'}${data}`;
+  const query = new URLSearchParams();
+  for (const [key, value] of Object.entries(data as Record<string, unknown>)) query.append(key, String(value));
+  const text = query.toString();
+  return text === '' ? url : `${url}${url.includes('?') ? '&' : '?'}${text}`;
+}

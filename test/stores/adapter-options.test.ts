@@ -1,0 +1,46 @@
+import { expressSessionStore } from '../../adapters/express-session.js';
+import { memcachedStore } from '../../adapters/memcached.js';
+import { MEMCACHED_MAX_KEY_BYTES, memcachedExpiry, memcachedKey } from '../../adapters/memcached-key.js';
+import { redisStore, type RedisClientLike } from '../../adapters/redis.js';
+
+/** Start-up validation and the pure key/TTL rules, without a server. */
+
+const fakeRedis = { get: async () => null, set: async () => 'OK', expire: async () => 1, del: async () => 1, eval: async () => 0 };
+
+test('a missing or wrong client throws a TypeError that names the option', () => {
+  expect(() => redisStore({} as never)).toThrow(TypeError);
+  expect(() => redisStore({} as never)).toThrow(/`client`/);
+  expect(() => redisStore({ client: { get() {} } as unknown as RedisClientLike })).toThrow(/set, expire, del, eval/);
+  expect(() => memcachedStore({ client: undefined as never })).toThrow(TypeError);
+  expect(() => expressSessionStore(null as never)).toThrow(TypeError);
+});
+
+test('a prefix that is not a string, or too long for memcached, throws a TypeError', () => {
+  expect(() => redisStore({ client: fakeRedis, prefix: 7 as never })).toThrow(/`prefix`/);
+  const memjsLike = { get: async () => ({ value: null }), set: async () => true, add: async () => true, delete: async () => true, touch: async () => true };
+  expect(() => memcachedStore({ client: memjsLike, prefix: 'p'.repeat(207) })).toThrow(/`prefix`/);
+  expect(() => memcachedStore({ client: memjsLike, prefix: 'has space:' })).toThrow(/`prefix`/);
+  expect(memcachedStore({ client: memjsLike, prefix: 'p'.repeat(206) }).kind).toBe('memcached');
+});
+
+test('memcached keys: safe ones kept, others hashed deterministically within 250 bytes', () => {
+  expect(memcachedKey('wxs:', 'wx1:s:abc')).toBe('wxs:wx1:s:abc');
+  const long = memcachedKey('wxs:', 'k'.repeat(400));
+  expect(long).toBe(memcachedKey('wxs:', 'k'.repeat(400)));
+  expect(long).toMatch(/^wxs:~[A-Za-z0-9_-]{43}$/);
+  expect(memcachedKey('wxs:', `${'k'.repeat(399)}j`)).not.toBe(long);
+  expect(memcachedKey('wxs:', 'k'.repeat(246))).toHaveLength(MEMCACHED_MAX_KEY_BYTES);
+  expect(memcachedKey('wxs:', 'k'.repeat(247))).toMatch(/^wxs:~/);
+  expect(memcachedKey('wxs:', 'é'.repeat(124))).toMatch(/^wxs:~/); // 248 bytes + prefix
+  expect(memcachedKey('wxs:', 'a b')).toMatch(/^wxs:~/);
+  expect(memcachedKey('wxs:', 'a\u007fb')).toMatch(/^wxs:~/);
+  expect(memcachedKey('wxs:', '~x')).toMatch(/^wxs:~[A-Za-z0-9_-]{43}$/);
+});
+
+test('memcached TTLs: relative up to 30 days, a Unix time beyond', () => {
+  const now = Date.UTC(2030, 0, 1);
+  expect(memcachedExpiry(60, now)).toBe(60);
+  expect(memcachedExpiry(2_592_000, now)).toBe(2_592_000);
+  expect(memcachedExpiry(2_592_001, now)).toBe(now / 1000 + 2_592_001);
+  expect(memcachedExpiry(0.3, now)).toBe(1);
+});
