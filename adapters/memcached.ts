@@ -10,6 +10,7 @@ export interface MemjsClientLike {
   get(key: string): Promise<{ value: unknown }>;
   set(key: string, value: string, options: { expires: number }): Promise<unknown>;
   add(key: string, value: string, options: { expires: number }): Promise<unknown>;
+  replace(key: string, value: string, options: { expires: number }): Promise<unknown>;
   delete(key: string): Promise<unknown>;
   touch(key: string, expires: number): Promise<unknown>;
 }
@@ -19,7 +20,7 @@ export interface MemcachedStoreOptions extends StoreAdapterOptions {
   client: MemjsClientLike;
 }
 
-const METHODS = ['get', 'set', 'add', 'delete', 'touch'] as const;
+const METHODS = ['get', 'set', 'add', 'replace', 'delete', 'touch'] as const;
 
 /**
  * A session store on memcached through memjs, one server or several (memjs
@@ -60,6 +61,9 @@ export function memcachedStore(options: MemcachedStoreOptions): WechatStore {
     },
     async destroy(key) {
       await client.delete(keyOf(key));
+    },
+    async replace(key, value, ttlSeconds) {
+      await client.replace(keyOf(key), value, { expires: memcachedExpiry(ttlSeconds) });
     },
     async touch(key, ttlSeconds) {
       await client.touch(keyOf(key), memcachedExpiry(ttlSeconds));

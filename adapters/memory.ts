@@ -63,6 +63,9 @@ export function memoryStore(options: MemoryStoreOptions = {}): MemoryStore {
     async destroy(key) {
       cache.delete(prefix + key);
     },
+    async replace(key, value, ttlSeconds) {
+      if (cache.has(prefix + key)) cache.set(prefix + key, value, { ttl: ms(ttlSeconds) });
+    },
     async touch(key, ttlSeconds) {
       const value = cache.get(prefix + key);
       if (value !== undefined) cache.set(prefix + key, value, { ttl: ms(ttlSeconds) });

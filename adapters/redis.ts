@@ -9,7 +9,7 @@ import { DESTROY_IF_EQUAL_SCRIPT } from './redis-scripts.js';
  */
 export interface RedisClientLike {
   get(key: string): Promise<unknown>;
-  set(key: string, value: string, options: { EX: number; NX?: true }): Promise<unknown>;
+  set(key: string, value: string, options: { EX: number } | { EX: number; NX: true } | { EX: number; XX: true }): Promise<unknown>;
   expire(key: string, seconds: number): Promise<unknown>;
   del(key: string): Promise<unknown>;
   eval(script: string, options: { keys: string[]; arguments: string[] }): Promise<unknown>;
@@ -62,6 +62,9 @@ export function redisStore(options: RedisStoreOptions): WechatStore {
     },
     async destroy(key) {
       await client.del(prefix + key);
+    },
+    async replace(key, value, ttlSeconds) {
+      await client.set(prefix + key, value, { EX: wholeSeconds(ttlSeconds), XX: true });
     },
     async touch(key, ttlSeconds) {
       await client.expire(prefix + key, wholeSeconds(ttlSeconds));

@@ -3,7 +3,8 @@
  * the library serialises itself; a store only keeps them with an expiry.
  *
  * Tier 1 (required): `get`, `set`, `destroy`.
- * Tier 2 (optional): `touch` (renew without rewriting), `add` and
+ * Tier 2 (optional): `replace` (overwrite only an existing key), `touch`
+ * (renew without rewriting), `add` and
  * `destroyIfEqual` (atomic primitives used for the fleet-wide access-token
  * lock; without them the lock degrades to best effort).
  *
@@ -26,6 +27,8 @@ export interface WechatStore {
   set(key: string, value: string, ttlSeconds: number): Promise<void>;
   /** Remove `key`; removing a missing key is not an error. */
   destroy(key: string): Promise<void>;
+  /** Overwrite `key` only when it exists, atomically (renewals must not bring back a session that was just ended). */
+  replace?(key: string, value: string, ttlSeconds: number): Promise<void>;
   /** Reset the expiry of an existing key without rewriting its value. */
   touch?(key: string, ttlSeconds: number): Promise<void>;
   /** Set `key` only when absent, atomically; resolves `true` when this call created it. */

@@ -24,6 +24,13 @@ export class GuardedStore {
     return this.guard('destroy', () => this.inner.destroy(key));
   }
 
+  /** Overwrite an existing key only; plain `set` when the store cannot do it atomically. */
+  replace(key: string, value: string, ttlSeconds: number): Promise<void> {
+    const { inner } = this;
+    if (!inner.replace) return this.set(key, value, ttlSeconds);
+    return this.guard('replace', () => inner.replace!(key, value, ttlSeconds));
+  }
+
   /** Renew an existing key's expiry; `undefined` when the store has no `touch`. */
   touch(key: string, ttlSeconds: number): Promise<void> | undefined {
     const { inner } = this;

@@ -116,7 +116,7 @@ export class SessionManager implements SessionBackend {
     record.d = data;
     const remaining = record.r + this.policy.ttl - this.nowSeconds();
     if (remaining <= 0) throw invalid('The session has expired');
-    await this.store.set(key, encodeRecord(record), remaining);
+    await this.store.replace(key, encodeRecord(record), remaining);
   }
 
   async destroyHash(hash: string): Promise<void> {
@@ -141,7 +141,7 @@ export class SessionManager implements SessionBackend {
   private async renew(key: string, record: SessionRecord, now: number): Promise<void> {
     record.r = now;
     try {
-      await this.store.set(key, encodeRecord(record), this.policy.ttl);
+      await this.store.replace(key, encodeRecord(record), this.policy.ttl);
       await this.renewIndex(record.o);
       this.log.debug({ event: 'session.renew', openid: record.o }, 'session renewed');
     } catch {

@@ -80,6 +80,10 @@ describe('requireWechatSession', () => {
         writes.push(k);
         return inner.set(k, v, t);
       },
+      replace: (k, v, t) => {
+        writes.push(k);
+        return inner.replace!(k, v, t);
+      },
       destroy: (k) => inner.destroy(k),
       touch: (k, t) => inner.touch!(k, t),
     };

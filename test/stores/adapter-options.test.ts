@@ -17,7 +17,7 @@ test('a missing or wrong client throws a TypeError that names the option', () =>
 
 test('a prefix that is not a string, or too long for memcached, throws a TypeError', () => {
   expect(() => redisStore({ client: fakeRedis, prefix: 7 as never })).toThrow(/`prefix`/);
-  const memjsLike = { get: async () => ({ value: null }), set: async () => true, add: async () => true, delete: async () => true, touch: async () => true };
+  const memjsLike = { get: async () => ({ value: null }), set: async () => true, add: async () => true, replace: async () => true, delete: async () => true, touch: async () => true };
   expect(() => memcachedStore({ client: memjsLike, prefix: 'p'.repeat(207) })).toThrow(/`prefix`/);
   expect(() => memcachedStore({ client: memjsLike, prefix: 'has space:' })).toThrow(/`prefix`/);
   expect(memcachedStore({ client: memjsLike, prefix: 'p'.repeat(206) }).kind).toBe('memcached');

@@ -96,6 +96,17 @@ describe.each(STORE_CASES.map((c) => [c.name, c] as const))('store contract: %s'
     expect(isMiss(await handle.store.get(key('touch-missing')))).toBe(true);
   });
 
+  test('replace overwrites an existing key and never creates a missing one', async () => {
+    const { replace } = handle.store;
+    if (!replace) return expect(storeCase.name).toMatch(/express-session|connect-redis/);
+    const k = key('replace');
+    await replace.call(handle.store, k, 'ghost', 60);
+    expect(isMiss(await handle.store.get(k))).toBe(true);
+    await handle.store.set(k, 'first', 60);
+    await replace.call(handle.store, k, 'second', 60);
+    expect(await handle.store.get(k)).toBe('second');
+  });
+
   test('add creates a missing key only once', async () => {
     const k = key('add');
     expect(await handle.store.add?.(k, 'owner-a', 60)).toBe(true);
