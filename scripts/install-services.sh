@@ -10,6 +10,9 @@ command -v redis-cli >/dev/null 2>&1 || packages+=(redis-server)
 command -v memcached >/dev/null 2>&1 || packages+=(memcached)
 
 # --- browser for the playground tests (chromium) goes here -------------------
+# Debian's chromium, driven by playwright-core at /usr/bin/chromium. It is
+# large, so it is installed only when that binary is missing.
+[ -x /usr/bin/chromium ] || packages+=(chromium)
 # ------------------------------------------------------------------------------
 
 if [ "${#packages[@]}" -eq 0 ]; then
