@@ -2,7 +2,8 @@ import { memoryStore } from '../adapters/memory.js';
 import { AccessTokenManager } from './client/access-token.js';
 import { DEFAULT_API_BASE_URL, WechatClient } from './client/client.js';
 import type { HttpSettings } from './client/http.js';
-import { defaultLogger, silentLogger, type WechatLogger } from './log.js';
+import { createEmitter, type Emit } from './events.js';
+import { libraryLogger, type WechatLogger } from './log.js';
 import { resolveOptions, type ResolvedOptions, type WechatSessionOptions } from './options.js';
 import { GuardedStore } from './session/guarded-store.js';
 import { LoginCoalescer } from './session/login-coalescer.js';
@@ -14,6 +15,8 @@ export interface Context extends TokenTransport {
   opts: ResolvedOptions;
   passErrors: boolean;
   log: WechatLogger;
+  /** Log a lifecycle event and hand it to the app's `on` callback. */
+  emit: Emit;
   store: GuardedStore;
   sessions: SessionManager;
   client: WechatClient;
@@ -26,8 +29,11 @@ const contexts = new WeakMap<object, Context>();
 
 function buildContext(options: WechatSessionOptions): Context {
   const opts = resolveOptions(options);
-  const log = options.logger === false ? silentLogger() : (options.logger ?? defaultLogger());
-  const store = new GuardedStore(options.store ?? memoryStore(), opts.storeTimeout);
+  const log = libraryLogger(options.logger);
+  const emit = createEmitter(opts.on, log);
+  const store = new GuardedStore(options.store ?? memoryStore(), opts.storeTimeout, (operation, timedOut) =>
+    emit('storeError', { operation, timedOut }),
+  );
   const http: HttpSettings = {
     baseUrl: (options.apiBaseUrl ?? DEFAULT_API_BASE_URL).replace(/\/+$/, ''),
     timeout: options.timeout ?? 5000,
@@ -43,18 +49,19 @@ function buildContext(options: WechatSessionOptions): Context {
     store,
     now: opts.now,
   });
-  const sessions = new SessionManager(store, { ...opts }, log);
+  const sessions = new SessionManager(store, { ...opts }, log, emit);
   return {
     opts,
     passErrors: opts.passErrors,
     bearer: opts.bearer,
     tokenHeader: opts.tokenHeader,
     log,
+    emit,
     store,
     sessions,
     tokens,
     client: new WechatClient(options, { http, tokens }),
-    logins: new LoginCoalescer(),
+    logins: new LoginCoalescer(opts.bodyTimeout),
   };
 }
 

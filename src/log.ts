@@ -25,6 +25,31 @@ export function silentLogger(): WechatLogger {
   return { debug: noop, info: noop, warn: noop, error: noop };
 }
 
+/**
+ * The logger the library writes to: the app's own (through `child` when it
+ * has one, so every line carries `lib`), the default, or a silent one.
+ */
+export function libraryLogger(logger: WechatLogger | false | undefined): WechatLogger {
+  if (logger === false) return silentLogger();
+  if (!logger) return defaultLogger();
+  return typeof logger.child === 'function' ? logger.child({ lib: 'express-wechat-session' }) : logger;
+}
+
+/**
+ * A phone number fit for a log line: the first three and last four digits,
+ * the rest starred (`13800000000` → `138****0000`). Short numbers are starred whole.
+ *
+ * @example
+ * ```ts
+ * log.debug({ event: 'phone', phone: maskPhone(phone.purePhoneNumber) });
+ * ```
+ */
+export function maskPhone(phone: string): string {
+  const digits = String(phone).replace(/[^0-9]/g, '');
+  if (digits.length < 8) return '****';
+  return `${digits.slice(0, 3)}****${digits.slice(-4)}`;
+}
+
 /** Describe an error for a log line without its stack or any secret-bearing text of the cause. */
 export function errorFields(err: unknown): Record<string, unknown> {
   if (err && typeof err === 'object') {

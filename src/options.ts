@@ -1,5 +1,6 @@
 import type { AccessTokenMode } from './client/access-token.js';
 import type { WechatClientOptions } from './client/client.js';
+import { EVENT_NAMES, type WechatEventHandlers } from './events.js';
 import type { WechatStore } from './store.js';
 
 /**
@@ -24,10 +25,20 @@ export interface WechatSessionOptions extends WechatClientOptions {
   maxSessionsPerUser?: number;
   /** Largest request body the middleware reads itself, bytes. Default 16384. */
   bodyLimit?: number;
+  /** Milliseconds a request body may take to arrive in full; past it the answer is 408 and the connection is closed. Default 10000. */
+  bodyTimeout?: number;
+  /**
+   * Lifecycle callbacks for audit and metrics: `login`, `renew`, `logout`,
+   * `revoke`, `sessionKeyMismatch`, `upstreamError`, `storeError`. A callback
+   * that throws never breaks a request.
+   */
+  on?: WechatEventHandlers;
   /** Hand errors to `next(err)` instead of answering JSON. Default false. */
   passErrors?: boolean;
   /** Before a legacy decrypt failure is answered, ask WeChat whether the session_key is dead. Default false. */
   verifySessionKey?: boolean;
+  /** Send the session's openid with a phone code, so WeChat refuses a code obtained by another user. Default false. */
+  bindPhoneCode?: boolean;
 }
 
 export interface ResolvedOptions {
@@ -40,8 +51,11 @@ export interface ResolvedOptions {
   singleSession: boolean;
   maxSessionsPerUser: number;
   bodyLimit: number;
+  bodyTimeout: number;
+  on: WechatEventHandlers;
   passErrors: boolean;
   verifySessionKey: boolean;
+  bindPhoneCode: boolean;
   accessToken: AccessTokenMode;
   storeTimeout: number;
   now: () => number;
@@ -75,6 +89,16 @@ function checkStore(store: unknown): void {
   if (!s || typeof s.get !== 'function' || typeof s.set !== 'function' || typeof s.destroy !== 'function') {
     fail('store', 'a store with get, set and destroy methods (e.g. memoryStore())', store);
   }
+}
+
+function checkHandlers(on: unknown): WechatEventHandlers {
+  if (on === undefined) return {};
+  if (on === null || typeof on !== 'object' || Array.isArray(on)) fail('on', `an object of callbacks (${EVENT_NAMES.join(', ')})`, on);
+  for (const [name, handler] of Object.entries(on)) {
+    if (!(EVENT_NAMES as string[]).includes(name)) fail('on', `an object whose keys are among ${EVENT_NAMES.join(', ')}`, name);
+    if (handler !== undefined && typeof handler !== 'function') fail(`on.${name}`, 'a function', handler);
+  }
+  return { ...(on as WechatEventHandlers) };
 }
 
 /** Validate options once, at start-up; throws a `TypeError` that says what to fix. */
@@ -119,8 +143,11 @@ export function resolveOptions(input: WechatSessionOptions): ResolvedOptions {
     singleSession: flag(o, 'singleSession', true),
     maxSessionsPerUser: positive(o, 'maxSessionsPerUser', 10, 'sessions'),
     bodyLimit: positive(o, 'bodyLimit', 16_384, 'bytes'),
+    bodyTimeout: positive(o, 'bodyTimeout', 10_000, 'milliseconds'),
+    on: checkHandlers(o.on),
     passErrors: flag(o, 'passErrors', false),
     verifySessionKey: flag(o, 'verifySessionKey', false),
+    bindPhoneCode: flag(o, 'bindPhoneCode', false),
     accessToken,
     storeTimeout: positive(o, 'storeTimeout', 2000, 'milliseconds'),
     now: (o.now as () => number) ?? Date.now,

@@ -1,9 +1,11 @@
 import { randomBytes } from 'node:crypto';
-import { WechatError } from '../errors.js';
+import { StoreUnavailableError, WechatError } from '../errors.js';
+import { errorFields, type WechatLogger } from '../log.js';
 import type { GuardedStore } from '../session/guarded-store.js';
 import { TOKEN_INVALID_ERRCODES } from './errcodes.js';
 import { callWechat, type HttpSettings } from './http.js';
 
+/** `stable`: `POST /cgi-bin/stable_token` (default). `classic`: `GET /cgi-bin/token`. */
 export type AccessTokenMode = 'stable' | 'classic';
 
 export interface AccessTokenSettings {
@@ -15,14 +17,21 @@ export interface AccessTokenSettings {
   now: () => number;
   /** Seconds before WeChat's `expires_in` at which the cached token is dropped. Default 300. */
   margin?: number;
-  /** Lease of the fleet-wide refresh lock, ms. Default 10 000. */
+  /** Lease of the fleet-wide refresh lock, ms. Default: 10 000, or longer than one fetch with all its retries. */
   lockLease?: number;
 }
 
 interface Cached {
+  /** the access_token */
   t: string;
   /** expires at, ms since the epoch (margin already taken off) */
   e: number;
+}
+
+/** A refresh under way in this process, and the token it replaces (if one failed). */
+interface Pending {
+  failed: string | undefined;
+  promise: Promise<string>;
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -37,37 +46,49 @@ function parseCached(value: string | null | undefined): Cached | undefined {
   }
 }
 
+/** Whether WeChat refused the access_token itself (40001, 40014, 42001). */
+export function isStaleTokenError(err: unknown): err is WechatError & { errcode: number } {
+  return err instanceof WechatError && err.errcode !== undefined && TOKEN_INVALID_ERRCODES.has(err.errcode);
+}
+
 /**
  * Keeps one access_token per appId for a whole fleet: cached in the store
- * under an appId-namespaced key, fetched once per process at a time and,
- * across processes, under a store lock (set-if-absent with an owner and a
- * lease, released only by its owner) so that a fleet fetches once.
+ * under an appId-namespaced key (`<appId>:at:<mode>`), fetched once per
+ * process at a time and, across processes, under a store lock (set-if-absent
+ * with an owner and a lease, released only by its owner) with a re-read
+ * after waiting, so that a fleet fetches once. The AppSecret is held in a
+ * private field and never written anywhere.
  */
 export class AccessTokenManager {
+  readonly #secret: string;
   private local?: Cached;
-  private inflight?: Promise<string>;
+  private pending?: Pending;
   private readonly key: string;
   private readonly lockKey: string;
+  private readonly settings: Omit<AccessTokenSettings, 'appSecret'>;
   /** How many times this process fetched a token from WeChat. */
   fetches = 0;
 
   constructor(
     private readonly http: HttpSettings,
-    private readonly settings: AccessTokenSettings,
+    settings: AccessTokenSettings,
   ) {
-    this.key = `${settings.appId}:at:${settings.mode}`;
+    const { appSecret, ...rest } = settings;
+    this.#secret = appSecret;
+    this.settings = rest;
+    this.key = `${rest.appId}:at:${rest.mode}`;
     this.lockKey = `${this.key}:lock`;
+  }
+
+  private get log(): WechatLogger {
+    return this.http.log;
   }
 
   /** A valid access_token, from this process, the store, or WeChat. */
   get(): Promise<string> {
-    if (this.local && this.local.e > this.settings.now()) return Promise.resolve(this.local.t);
-    if (!this.inflight) {
-      this.inflight = this.obtain(undefined).finally(() => {
-        this.inflight = undefined;
-      });
-    }
-    return this.inflight;
+    const local = this.local;
+    if (local && local.e > this.settings.now()) return Promise.resolve(local.t);
+    return this.refresh(undefined);
   }
 
   /**
@@ -80,53 +101,107 @@ export class AccessTokenManager {
     try {
       return await call(token);
     } catch (err) {
-      if (!(err instanceof WechatError) || err.errcode === undefined || !TOKEN_INVALID_ERRCODES.has(err.errcode)) throw err;
+      if (!isStaleTokenError(err)) throw err;
+      this.log.info({ event: 'access_token.rejected', mode: this.settings.mode, errcode: err.errcode }, 'WeChat refused the access_token');
       return call(await this.replace(token));
     }
   }
 
-  /** Drop `failed` wherever it is still cached and resolve a different, fresh token. */
-  async replace(failed: string): Promise<string> {
-    if (this.local?.t === failed) this.local = undefined;
-    if (!this.inflight) {
-      this.inflight = this.obtain(failed).finally(() => {
-        this.inflight = undefined;
-      });
-    }
-    return this.inflight;
+  /** Drop `failed` wherever it is still the cached token and resolve a different, fresh one. */
+  replace(failed: string): Promise<string> {
+    const local = this.local;
+    if (local && local.t !== failed && local.e > this.settings.now()) return Promise.resolve(local.t); // replaced already
+    if (local?.t === failed) this.local = undefined;
+    return this.refresh(failed);
   }
 
-  private async readShared(failed: string | undefined): Promise<Cached | undefined> {
-    const store = this.settings.store;
-    if (!store) return undefined;
-    const cached = parseCached(await store.get(this.key));
-    if (!cached || cached.e <= this.settings.now() || cached.t === failed) return undefined;
-    return cached;
+  /** One refresh at a time per process; a refresh for another reason is waited for, then judged. */
+  private refresh(failed: string | undefined): Promise<string> {
+    const pending = this.pending;
+    if (pending && (failed === undefined || pending.failed === failed)) return pending.promise;
+    const run = pending
+      ? pending.promise.then(
+          (token) => (token === failed ? this.obtain(failed) : token),
+          () => this.obtain(failed),
+        )
+      : this.obtain(failed);
+    const entry: Pending = { failed, promise: run };
+    this.pending = entry;
+    const clear = () => {
+      if (this.pending === entry) this.pending = undefined;
+    };
+    run.then(clear, clear);
+    return run;
   }
 
   private async obtain(failed: string | undefined): Promise<string> {
-    const shared = await this.readShared(failed);
-    if (shared) return this.keep(shared);
     const store = this.settings.store;
-    const lease = this.settings.lockLease ?? 10_000;
-    const owner = randomBytes(12).toString('base64url');
-    const deadline = Date.now() + lease;
-    while (store && Date.now() < deadline) {
+    if (!store) return this.keep(await this.fetchFresh(failed));
+    try {
+      const shared = await this.readShared(store, failed);
+      if (shared) return this.keep(shared);
+      return await this.underLock(store, failed);
+    } catch (err) {
+      if (!(err instanceof StoreUnavailableError)) throw err;
+      this.log.warn({ event: 'access_token.store_unavailable', ...errorFields(err) }, 'access_token fetched without the store');
+      return this.keep(await this.fetchFresh(failed));
+    }
+  }
+
+  /** The shared token if usable; a shared token equal to `failed` is removed (compare-and-delete). */
+  private async readShared(store: GuardedStore, failed: string | undefined): Promise<Cached | undefined> {
+    const raw = await store.get(this.key);
+    const cached = parseCached(raw);
+    if (!cached) return undefined;
+    if (cached.t === failed) {
+      await store.destroyIfEqual(this.key, raw as string);
+      return undefined;
+    }
+    return cached.e > this.settings.now() ? cached : undefined;
+  }
+
+  private async underLock(store: GuardedStore, failed: string | undefined): Promise<string> {
+    const { timeout, retries } = this.http;
+    const lease = this.settings.lockLease ?? Math.max(10_000, timeout * (retries + 1) + 2000); // outlasts one fetch
+    const owner = randomBytes(16).toString('base64url');
+    const giveUp = Date.now() + lease;
+    for (;;) {
       const acquired = store.add(this.lockKey, owner, Math.ceil(lease / 1000));
-      if (acquired === undefined) break;
-      if (await acquired) {
-        try {
-          const again = await this.readShared(failed);
-          return again ? this.keep(again) : await this.fetchAndShare(failed);
-        } finally {
-          await store.destroyIfEqual(this.lockKey, owner)?.catch(() => undefined);
-        }
-      }
-      await sleep(25 + Math.random() * 50);
-      const written = await this.readShared(failed);
+      if (acquired === undefined) return this.fetchAndShare(store, failed); // no atomic add: best effort
+      if (await acquired) return this.holdingLock(store, owner, failed);
+      if (Date.now() >= giveUp) break;
+      await sleep(20 + Math.random() * 40);
+      const written = await this.readShared(store, failed);
       if (written) return this.keep(written);
     }
-    return this.fetchAndShare(failed);
+    this.log.warn({ event: 'access_token.lock_timeout', ms: lease }, 'access_token lock still held: fetching anyway');
+    return this.fetchAndShare(store, failed);
+  }
+
+  private async holdingLock(store: GuardedStore, owner: string, failed: string | undefined): Promise<string> {
+    try {
+      const again = await this.readShared(store, failed);
+      return again ? this.keep(again) : await this.fetchAndShare(store, failed);
+    } finally {
+      await store.destroyIfEqual(this.lockKey, owner)?.catch(() => undefined);
+    }
+  }
+
+  private async fetchAndShare(store: GuardedStore, failed: string | undefined): Promise<string> {
+    const fresh = await this.fetchFresh(failed);
+    const ttl = Math.max(1, Math.floor((fresh.e - this.settings.now()) / 1000));
+    try {
+      await store.set(this.key, JSON.stringify(fresh), ttl);
+    } catch (err) {
+      this.log.warn({ event: 'access_token.store_unavailable', ...errorFields(err) }, 'access_token not shared');
+    }
+    return this.keep(fresh);
+  }
+
+  /** A token from WeChat; a stable token that comes back equal to the one that failed is force-refreshed. */
+  private async fetchFresh(failed: string | undefined): Promise<Cached> {
+    const fresh = await this.fetch(false);
+    return fresh.t === failed ? this.fetch(true) : fresh;
   }
 
   private keep(cached: Cached): string {
@@ -134,39 +209,31 @@ export class AccessTokenManager {
     return cached.t;
   }
 
-  private async fetchAndShare(failed: string | undefined): Promise<string> {
-    let fetched = await this.fetch(false);
-    if (fetched.t === failed) fetched = await this.fetch(true);
-    const store = this.settings.store;
-    if (store) {
-      const ttl = Math.max(1, Math.floor((fetched.e - this.settings.now()) / 1000));
-      await store.set(this.key, JSON.stringify(fetched), ttl);
-    }
-    return this.keep(fetched);
-  }
-
   private async fetch(forceRefresh: boolean): Promise<Cached> {
-    const { appId, appSecret, mode } = this.settings;
+    const { appId, mode } = this.settings;
+    const api = mode === 'stable' ? 'stable_token' : 'token';
     this.fetches++;
+    const started = Date.now();
     const body =
       mode === 'stable'
         ? await callWechat(this.http, {
-            api: 'stable_token',
+            api,
             method: 'POST',
             path: '/cgi-bin/stable_token',
-            body: { grant_type: 'client_credential', appid: appId, secret: appSecret, force_refresh: forceRefresh },
+            body: { grant_type: 'client_credential', appid: appId, secret: this.#secret, force_refresh: forceRefresh },
           })
         : await callWechat(this.http, {
-            api: 'token',
+            api,
             method: 'GET',
             path: '/cgi-bin/token',
-            query: { grant_type: 'client_credential', appid: appId, secret: appSecret },
+            query: { grant_type: 'client_credential', appid: appId, secret: this.#secret },
           });
     const token = body.access_token;
     const expiresIn = Number(body.expires_in);
     if (typeof token !== 'string' || !token || !(expiresIn > 0)) {
-      throw new WechatError('WECHAT_UPSTREAM_ERROR', `WeChat ${mode === 'stable' ? 'stable_token' : 'token'} answered without an access_token`);
+      throw new WechatError('WECHAT_UPSTREAM_ERROR', `WeChat ${api} answered without an access_token`);
     }
+    this.log.info({ event: 'access_token.fetched', api, forceRefresh, expiresIn, ms: Date.now() - started }, 'access_token fetched');
     const margin = Math.min(this.settings.margin ?? 300, Math.floor(expiresIn / 2));
     return { t: token, e: this.settings.now() + (expiresIn - margin) * 1000 };
   }

@@ -1,5 +1,6 @@
 import type { WechatLogger } from '../log.js';
 import { defaultLogger, silentLogger } from '../log.js';
+import { resolveOptions } from '../options.js';
 import { GuardedStore } from '../session/guarded-store.js';
 import type { WechatStore } from '../store.js';
 import type { WechatPhone } from '../types.js';
@@ -7,7 +8,7 @@ import { AccessTokenManager, type AccessTokenMode } from './access-token.js';
 import { checkSessionKey } from './check-session.js';
 import { code2Session, type Code2SessionResult } from './code2session.js';
 import type { HttpSettings } from './http.js';
-import { redeemPhoneCode } from './phone.js';
+import { redeemPhoneCode, type PhoneCodeOptions } from './phone.js';
 
 export const DEFAULT_API_BASE_URL = 'https://api.weixin.qq.com';
 
@@ -43,24 +44,27 @@ export interface ClientParts {
 
 /**
  * WeChat's server APIs for mini-programs, usable without Express. Errors
- * are `WechatApiError`s carrying `errcode`.
+ * are `WechatError`s; those WeChat answered carry its `errcode`
+ * (`WechatApiError`). The AppSecret is kept in a private field: it never
+ * shows in `JSON.stringify`, `util.inspect`, a log line or an error.
  *
  * @example
  * ```ts
- * const wx = createWechatClient({ appId, appSecret, store: redisStore({ client }) });
+ * const wx = new WechatClient({ appId, appSecret, store: redisStore({ client }) });
  * const { openid } = await wx.code2Session(code);
  * const token = await wx.getAccessToken();
  * ```
  */
 export class WechatClient {
   readonly appId: string;
-  private readonly appSecret: string;
+  readonly #appSecret: string;
   private readonly http: HttpSettings;
   private readonly tokens: AccessTokenManager;
 
   constructor(options: WechatClientOptions, parts?: ClientParts) {
+    if (!parts) resolveOptions(options);
     this.appId = options.appId;
-    this.appSecret = options.appSecret;
+    this.#appSecret = options.appSecret;
     const now = options.now ?? Date.now;
     this.http = parts?.http ?? {
       baseUrl: (options.apiBaseUrl ?? DEFAULT_API_BASE_URL).replace(/\/+$/, ''),
@@ -81,38 +85,97 @@ export class WechatClient {
       });
   }
 
-  /** Exchange a `wx.login` code for `{ openid, sessionKey, unionid? }`. */
+  /**
+   * Exchange a `wx.login` code for `{ openid, sessionKey, unionid? }`
+   * (`GET /sns/jscode2session`).
+   *
+   * @example
+   * ```ts
+   * const { openid, sessionKey } = await wx.code2Session(body.code);
+   * ```
+   */
   code2Session(code: string): Promise<Code2SessionResult> {
-    return code2Session(this.http, { appId: this.appId, appSecret: this.appSecret }, code);
+    return code2Session(this.http, { appId: this.appId, appSecret: this.#appSecret }, code);
   }
 
-  /** Redeem a getPhoneNumber `code` (new flow). */
-  getPhoneNumber(code: string, options: { openid?: string } = {}): Promise<WechatPhone> {
-    return redeemPhoneCode(this.http, this.tokens, this.appId, code, options.openid);
+  /**
+   * Redeem a getPhoneNumber `code` (new flow) for
+   * `{ phoneNumber, purePhoneNumber, countryCode }`, `countryCode` a string.
+   * Pass `openid` to have WeChat check that the code is that user's.
+   *
+   * @example
+   * ```ts
+   * const phone = await wx.getPhoneNumber(body.code, { openid });
+   * ```
+   */
+  getPhoneNumber(code: string, options: PhoneCodeOptions = {}): Promise<WechatPhone> {
+    return redeemPhoneCode(this.http, this.tokens, this.appId, code, options);
   }
 
-  /** A valid access_token, shared through the store across processes. */
+  /**
+   * A valid access_token for your own WeChat API calls: cached in the store
+   * (shared by every process on it) until shortly before it expires.
+   *
+   * @example
+   * ```ts
+   * const accessToken = await wx.getAccessToken();
+   * ```
+   */
   getAccessToken(): Promise<string> {
     return this.tokens.get();
   }
 
-  /** Run your own WeChat call with an access_token; on 40001/40014/42001 it is refreshed and the call retried once. */
+  /**
+   * Run your own WeChat call with an access_token; when it rejects with a
+   * `WechatError` whose `errcode` is 40001, 40014 or 42001 the token is
+   * replaced and the call run once more.
+   *
+   * @example
+   * ```ts
+   * const body = await wx.withAccessToken(async (token) => {
+   *   const json = await (await fetch(`https://api.weixin.qq.com/wxa/getwxacode?access_token=${token}`)).json();
+   *   if (json.errcode) throw new WechatApiError('WECHAT_UPSTREAM_ERROR', 'getwxacode', json.errcode, json.errmsg);
+   *   return json;
+   * });
+   * ```
+   */
   withAccessToken<T>(call: (accessToken: string) => Promise<T>): Promise<T> {
     return this.tokens.withToken(call);
   }
 
-  /** Whether WeChat still holds `sessionKey` as the user's live key (false on 87009). */
+  /**
+   * Whether WeChat still holds `sessionKey` as the user's live key
+   * (`GET /wxa/checksession`); `false` on 87009.
+   *
+   * @example
+   * ```ts
+   * if (!(await wx.checkSessionKey(openid, sessionKey))) askTheClientToLogInAgain();
+   * ```
+   */
   checkSessionKey(openid: string, sessionKey: string): Promise<boolean> {
     return checkSessionKey(this.http, this.tokens, openid, sessionKey);
   }
 
-  /** How many access tokens this client fetched from WeChat. */
+  /** How many access tokens this process fetched from WeChat through this client. */
   get accessTokenFetches(): number {
     return this.tokens.fetches;
   }
 }
 
-/** Create a {@link WechatClient}. */
+/**
+ * Create a {@link WechatClient} for use outside Express (scripts, workers,
+ * other frameworks). Options are checked as the middleware checks them:
+ * a wrong one throws a `TypeError` that says what to fix.
+ *
+ * @example
+ * ```ts
+ * import { createWechatClient } from 'express-wechat-session';
+ * import { redisStore } from 'express-wechat-session/adapters/redis';
+ *
+ * const wx = createWechatClient({ appId, appSecret, store: redisStore({ client }) });
+ * const phone = await wx.getPhoneNumber(phoneCode);
+ * ```
+ */
 export function createWechatClient(options: WechatClientOptions): WechatClient {
   return new WechatClient(options);
 }

@@ -25,6 +25,13 @@ const MESSAGES: Partial<Record<WechatErrorCode, string>> = {
   WECHAT_BAD_REQUEST: 'The code is missing',
 };
 
+/** Messages where the phone-number code differs from the login code. */
+const PHONE_MESSAGES: Partial<Record<WechatErrorCode, string>> = {
+  WECHAT_CODE_INVALID:
+    'The phone code is invalid, expired (5 minutes), already used or from another mini-program: ask the user to tap the phone button again',
+  WECHAT_CODE_USED: 'The phone code was already used: ask the user to tap the phone button again',
+};
+
 /**
  * Turn a WeChat `errcode` into the library's error. `api` names the call,
  * since one errcode can mean different things per API (40013 is our config
@@ -37,7 +44,8 @@ export function errcodeToError(api: string, errcode: number, errmsg: string): We
   else if (CONFIG_ERRCODES.has(errcode)) code = 'WECHAT_CONFIG_ERROR';
   else if (TOKEN_INVALID_ERRCODES.has(errcode) && (api === 'token' || api === 'stable_token')) code = 'WECHAT_CONFIG_ERROR';
   else code = 'WECHAT_UPSTREAM_ERROR';
-  const message = `${MESSAGES[code] ?? 'WeChat answered with an error'} (${api} errcode ${errcode})`;
+  const text = (api === 'getuserphonenumber' ? PHONE_MESSAGES[code] : undefined) ?? MESSAGES[code] ?? 'WeChat answered with an error';
+  const message = `${text} (${api} errcode ${errcode})`;
   const retryAfter = code === 'WECHAT_RATE_LIMITED' ? 60 : undefined;
   return new WechatApiError(code, api, errcode, sanitize(errmsg), message, retryAfter);
 }

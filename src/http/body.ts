@@ -5,6 +5,21 @@ export type Fields = Record<string, unknown>;
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
+/** Default of the `bodyTimeout` option, ms. */
+export const DEFAULT_BODY_TIMEOUT = 10_000;
+
+/** Requests whose body was refused or cut off before it was read in full. */
+const abandoned = new WeakSet<IncomingMessage>();
+
+/**
+ * Whether the body of `req` was refused or cut off before it arrived in
+ * full: such a connection is closed after the answer rather than kept for
+ * the rest of a body nobody will read.
+ */
+export function bodyWasAbandoned(req: IncomingMessage): boolean {
+  return abandoned.has(req);
+}
+
 /** Media type and charset of a Content-Type header. */
 function contentType(req: IncomingMessage): { type: string; charset?: string } {
   const header = req.headers['content-type'];
@@ -54,9 +69,10 @@ function readStream(req: IncomingMessage, limit: number, timeoutMs: number): Pro
     let size = 0;
     const finish = (err?: WechatError) => {
       clearTimeout(timer);
-      req.off('data', onData).off('end', onEnd).off('error', onError).off('aborted', onAborted);
+      req.off('data', onData).off('end', onEnd).off('error', onError).off('aborted', onAborted).off('close', onClose);
       if (err) {
-        req.pause();
+        chunks.length = 0;
+        req.resume(); // discard whatever still arrives until the answer is out and the connection closes
         reject(err);
       } else resolve(Buffer.concat(chunks, size));
     };
@@ -68,19 +84,32 @@ function readStream(req: IncomingMessage, limit: number, timeoutMs: number): Pro
     const onEnd = () => finish();
     const onError = () => finish(badRequest('body', 'The body could not be read'));
     const onAborted = () => finish(badRequest('body', 'The client abandoned the body'));
+    const onClose = () => {
+      if (!req.complete) onAborted();
+    };
     const timer = setTimeout(
       () => finish(new WechatError('WECHAT_REQUEST_TIMEOUT', `The body did not arrive within ${timeoutMs} ms`)),
       timeoutMs,
     );
-    req.on('data', onData).on('end', onEnd).on('error', onError).on('aborted', onAborted);
+    req.on('data', onData).on('end', onEnd).on('error', onError).on('aborted', onAborted).on('close', onClose);
   });
 }
 
 /**
  * The request's fields: from a body parser that already ran, or read and
- * parsed here (JSON or form-encoded, UTF-8, at most `limit` bytes).
+ * parsed here (JSON or form-encoded, UTF-8, at most `limit` bytes, in full
+ * within `timeoutMs`).
  */
-export async function readFields(req: IncomingMessage & { body?: unknown }, limit: number, timeoutMs = 10_000): Promise<Fields> {
+export async function readFields(req: IncomingMessage & { body?: unknown }, limit: number, timeoutMs = DEFAULT_BODY_TIMEOUT): Promise<Fields> {
+  try {
+    return await fieldsOf(req, limit, timeoutMs);
+  } catch (err) {
+    if (!req.complete) abandoned.add(req);
+    throw err;
+  }
+}
+
+async function fieldsOf(req: IncomingMessage & { body?: unknown }, limit: number, timeoutMs: number): Promise<Fields> {
   const { body } = req;
   const { type, charset } = contentType(req);
   if (body !== undefined && body !== null && typeof body === 'object' && !Buffer.isBuffer(body)) return body as Fields;

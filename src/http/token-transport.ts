@@ -8,6 +8,15 @@ export interface TokenTransport {
 }
 
 const BEARER = /^Bearer +([^\s,]+) *$/i;
+const OWS = /^[ \t]+|[ \t]+$/g;
+
+/** How many times header `name` (lower-case) came in the raw request. Node keeps only the first Authorization. */
+function occurrences(req: IncomingMessage, name: string): number {
+  let count = 0;
+  const raw = req.rawHeaders;
+  for (let i = 0; i < raw.length; i += 2) if (raw[i]!.length === name.length && raw[i]!.toLowerCase() === name) count++;
+  return count;
+}
 
 /**
  * The session token a request carries: `Authorization: Bearer <token>` and/or
@@ -19,6 +28,7 @@ export function extractToken(req: IncomingMessage, transport: TokenTransport): s
   if (transport.bearer) {
     const authorization = req.headers.authorization;
     if (authorization !== undefined) {
+      if (occurrences(req, 'authorization') > 1) throw new WechatError('WECHAT_SESSION_INVALID', 'The Authorization header is repeated');
       const match = BEARER.exec(authorization);
       if (match) fromBearer = match[1];
       else if (/^Bearer\b/i.test(authorization)) throw new WechatError('WECHAT_SESSION_INVALID', 'The Authorization header is malformed');
@@ -27,8 +37,12 @@ export function extractToken(req: IncomingMessage, transport: TokenTransport): s
   let fromHeader: string | undefined;
   if (transport.tokenHeader) {
     const value = req.headers[transport.tokenHeader];
-    if (Array.isArray(value)) throw new WechatError('WECHAT_SESSION_INVALID', 'The session header is repeated');
-    if (value !== undefined && value.trim() !== '') fromHeader = value.trim();
+    if (Array.isArray(value) || (value !== undefined && occurrences(req, transport.tokenHeader) > 1)) {
+      throw new WechatError('WECHAT_SESSION_INVALID', 'The session header is repeated');
+    }
+    // Only HTTP's own whitespace (space, tab) is trimmed: String#trim would also drop NBSP and friends.
+    const bare = value?.replace(OWS, '');
+    if (bare) fromHeader = bare;
   }
   if (fromBearer !== undefined && fromHeader !== undefined && fromBearer !== fromHeader) {
     throw new WechatError('WECHAT_SESSION_INVALID', 'The request carries two different session tokens');

@@ -5,12 +5,23 @@ import { decryptWechatData } from '../crypto/decrypt.js';
 import { WechatError } from '../errors.js';
 import { optionalString, readFields } from '../http/body.js';
 import { failRequest } from '../http/respond.js';
+import { errorFields, maskPhone } from '../log.js';
 import type { WechatSessionOptions } from '../options.js';
 import type { WechatSession } from '../session/handle.js';
 import type { WechatPhone } from '../types.js';
-import { sessionOf } from './resolve.js';
+import { renewAfterUse, sessionOf } from './resolve.js';
 
 const PHONE_CODE_SHAPE = /^[\x21-\x7e]{1,256}$/;
+
+/** WeChat's word on the session_key; when WeChat cannot be asked, the key is taken for dead (log in again). */
+async function sessionKeyIsLive(ctx: Context, session: WechatSession): Promise<boolean> {
+  try {
+    return await ctx.client.checkSessionKey(session.openid, session.sessionKey);
+  } catch (err) {
+    ctx.log.warn({ event: 'session_key.check_failed', openid: session.openid, ...errorFields(err) }, 'checksession failed');
+    return false;
+  }
+}
 
 /** Decrypt the legacy payload; on a stale key optionally ask WeChat whether the key is really dead. */
 async function fromEncryptedData(ctx: Context, session: WechatSession, encryptedData: string, iv: unknown): Promise<WechatPhone> {
@@ -19,9 +30,13 @@ async function fromEncryptedData(ctx: Context, session: WechatSession, encrypted
     data = decryptWechatData(session.sessionKey, encryptedData, iv, { appId: ctx.opts.appId });
   } catch (err) {
     if (!(err instanceof WechatError) || err.code !== 'WECHAT_SESSION_KEY_MISMATCH') throw err;
-    ctx.log.info({ event: 'session_key.mismatch', openid: session.openid }, 'encryptedData does not match the session_key');
-    if (ctx.opts.verifySessionKey && (await ctx.client.checkSessionKey(session.openid, session.sessionKey))) {
-      throw new WechatError('WECHAT_BAD_REQUEST', 'encryptedData is corrupt: the session_key is current but the data does not decrypt', { field: 'encryptedData' });
+    ctx.emit('sessionKeyMismatch', { openid: session.openid, flow: 'phone' });
+    if (ctx.opts.verifySessionKey && (await sessionKeyIsLive(ctx, session))) {
+      throw new WechatError(
+        'WECHAT_BAD_REQUEST',
+        'encryptedData was not made with the current session_key (stale or corrupt data): ask the user to tap the phone button again',
+        { field: 'encryptedData' },
+      );
     }
     throw err;
   }
@@ -31,15 +46,15 @@ async function fromEncryptedData(ctx: Context, session: WechatSession, encrypted
 }
 
 async function phoneOf(ctx: Context, req: Request): Promise<WechatPhone> {
-  const session = await sessionOf(ctx, req);
-  const fields = await readFields(req, ctx.opts.bodyLimit);
+  const session = await sessionOf(ctx, req, false); // renewed only once the lookup succeeded
+  const fields = await readFields(req, ctx.opts.bodyLimit, ctx.opts.bodyTimeout);
   const errMsg = optionalString(fields, 'errMsg', 256);
   const encryptedData = optionalString(fields, 'encryptedData');
   const code = optionalString(fields, 'code', 256);
   if (encryptedData !== undefined) return fromEncryptedData(ctx, session, encryptedData, fields.iv);
   if (code !== undefined) {
     if (!PHONE_CODE_SHAPE.test(code)) throw new WechatError('WECHAT_BAD_REQUEST', '`code` must be the code from getPhoneNumber', { field: 'code' });
-    return ctx.client.getPhoneNumber(code);
+    return ctx.client.getPhoneNumber(code, ctx.opts.bindPhoneCode ? { openid: session.openid } : {});
   }
   if (errMsg !== undefined && !errMsg.endsWith(':ok')) {
     throw new WechatError('WECHAT_PERMISSION_DENIED', 'The user did not grant the phone number');
@@ -62,12 +77,17 @@ async function phoneOf(ctx: Context, req: Request): Promise<WechatPhone> {
 export function decryptPhone(options: WechatSessionOptions): RequestHandler {
   const ctx = getContext(options);
   return function decryptPhone(req, res, next) {
-    phoneOf(ctx, req).then(
-      (phone) => {
+    const started = performance.now();
+    phoneOf(ctx, req)
+      .then(async (phone) => {
+        await renewAfterUse(ctx, req);
         req.wechat!.phone = phone;
-        next();
-      },
-      (err: unknown) => failRequest(ctx, req, res, next, err),
-    );
+        res.setHeader('Cache-Control', 'no-store');
+        ctx.log.debug({ event: 'phone', openid: req.wechat!.openid, phone: maskPhone(phone.purePhoneNumber) }, 'phone number read');
+      })
+      .then(
+        () => next(),
+        (err: unknown) => failRequest(ctx, req, res, next, err, started),
+      );
   };
 }

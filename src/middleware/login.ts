@@ -8,6 +8,8 @@ import { optionalString, readFields, stringField, type Fields } from '../http/bo
 import { failRequest } from '../http/respond.js';
 import type { WechatSessionOptions } from '../options.js';
 import type { WechatSession } from '../session/handle.js';
+import type { SharedLogin } from '../session/login-coalescer.js';
+import type { Identity } from '../session/manager.js';
 import type { WechatUserInfo } from '../types.js';
 
 /** A wx.login code: printable ASCII, no spaces. Real ones are 32 characters. */
@@ -41,12 +43,23 @@ function legacyFields(fields: Fields): LegacyUserInfo {
   return legacy;
 }
 
-function exchange(ctx: Context, code: string, arrivedAt: number): Promise<WechatSession> {
-  return ctx.logins.run(code, arrivedAt, () => ctx.client.code2Session(code).then((identity) => ctx.sessions.create(identity)));
+function exchange(ctx: Context, code: string, arrivedAt: number): Promise<SharedLogin> {
+  return ctx.logins.run(code, arrivedAt, () => ctx.client.code2Session(code).then((identity): SharedLogin => ({ identity })));
 }
 
-function userInfoOf(ctx: Context, session: WechatSession, legacy: LegacyUserInfo): WechatUserInfo | undefined {
-  if (legacy.rawData !== undefined && !verifyUserSignature(legacy.rawData, legacy.signature!, session.sessionKey)) {
+/** The code's session, created by the first request that gets this far (the others share it). */
+function sessionFor(ctx: Context, shared: SharedLogin, arrivedAt: number): Promise<WechatSession> {
+  shared.session ??= ctx.sessions.create(shared.identity).then((session) => {
+    const { openid, unionid } = shared.identity;
+    ctx.emit('login', { openid, ...(unionid !== undefined && { unionid }), ms: Math.round(performance.now() - arrivedAt) });
+    return session;
+  });
+  return shared.session;
+}
+
+/** Check the legacy getUserInfo fields against the session_key WeChat just gave (before any session exists). */
+function userInfoOf(ctx: Context, identity: Identity, legacy: LegacyUserInfo): WechatUserInfo | undefined {
+  if (legacy.rawData !== undefined && !verifyUserSignature(legacy.rawData, legacy.signature!, identity.sessionKey)) {
     throw new WechatError(
       'WECHAT_SIGNATURE_INVALID',
       'The user data signature does not match: call wx.login first, then getUserInfo, and send both together',
@@ -54,7 +67,12 @@ function userInfoOf(ctx: Context, session: WechatSession, legacy: LegacyUserInfo
     );
   }
   if (legacy.encryptedData !== undefined) {
-    return decryptWechatData<WechatUserInfo>(session.sessionKey, legacy.encryptedData, legacy.iv, { appId: ctx.opts.appId });
+    try {
+      return decryptWechatData<WechatUserInfo>(identity.sessionKey, legacy.encryptedData, legacy.iv, { appId: ctx.opts.appId });
+    } catch (err) {
+      if (err instanceof WechatError && err.code === 'WECHAT_SESSION_KEY_MISMATCH') ctx.emit('sessionKeyMismatch', { openid: identity.openid, flow: 'userInfo' });
+      throw err;
+    }
   }
   if (legacy.rawData !== undefined) {
     try {
@@ -66,20 +84,19 @@ function userInfoOf(ctx: Context, session: WechatSession, legacy: LegacyUserInfo
   return undefined;
 }
 
+/**
+ * Read the code, exchange it (shared with concurrent requests carrying it),
+ * check this request's legacy fields, and only then start the session: a
+ * request whose fields fail creates nothing and ends no earlier session.
+ */
 async function login(ctx: Context, req: Request, arrivedAt: number): Promise<WechatSession> {
-  const fields = await readFields(req, ctx.opts.bodyLimit);
+  const fields = await readFields(req, ctx.opts.bodyLimit, ctx.opts.bodyTimeout);
   const code = stringField(fields, 'code', CODE_SHAPE, 'the code from wx.login');
   const legacy = legacyFields(fields);
   const shared = await exchange(ctx, code, arrivedAt);
-  const session = ctx.sessions.copy(shared);
-  try {
-    const userInfo = userInfoOf(ctx, session, legacy);
-    if (userInfo) session.userInfo = userInfo;
-  } catch (err) {
-    await session.destroy().catch(() => undefined);
-    throw err;
-  }
-  ctx.log.info({ event: 'login', openid: session.openid }, 'logged in');
+  const userInfo = userInfoOf(ctx, shared.identity, legacy);
+  const session = ctx.sessions.copy(await sessionFor(ctx, shared, arrivedAt));
+  if (userInfo) session.userInfo = userInfo;
   return session;
 }
 
@@ -96,13 +113,14 @@ async function login(ctx: Context, req: Request, arrivedAt: number): Promise<Wec
 export function wechatLogin(options: WechatSessionOptions): RequestHandler {
   const ctx = getContext(options);
   return function wechatLogin(req, res, next) {
-    login(ctx, req, performance.now()).then(
+    const started = performance.now();
+    login(ctx, req, started).then(
       (session) => {
         req.wechat = session;
         res.setHeader('Cache-Control', 'no-store');
         next();
       },
-      (err: unknown) => failRequest(ctx, req, res, next, err),
+      (err: unknown) => failRequest(ctx, req, res, next, err, started),
     );
   };
 }

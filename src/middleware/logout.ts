@@ -16,14 +16,16 @@ import { sessionOf } from './resolve.js';
 export function wechatLogout(options: WechatSessionOptions): RequestHandler {
   const ctx = getContext(options);
   return function wechatLogout(req, res, next) {
-    sessionOf(ctx, req)
+    const started = performance.now();
+    sessionOf(ctx, req, false)
       .then(async (session) => {
         await session.destroy();
-        ctx.log.info({ event: 'logout', openid: session.openid }, 'logged out');
+        res.setHeader('Cache-Control', 'no-store');
+        ctx.emit('logout', { openid: session.openid });
       })
       .then(
         () => next(),
-        (err: unknown) => failRequest(ctx, req, res, next, err),
+        (err: unknown) => failRequest(ctx, req, res, next, err, started),
       );
   };
 }

@@ -18,9 +18,10 @@ import { sessionOf } from './resolve.js';
 export function requireWechatSession(options: WechatSessionOptions): RequestHandler {
   const ctx = getContext(options);
   return function requireWechatSession(req, res, next) {
+    const started = performance.now();
     sessionOf(ctx, req).then(
       () => next(),
-      (err: unknown) => failRequest(ctx, req, res, next, err),
+      (err: unknown) => failRequest(ctx, req, res, next, err, started),
     );
   };
 }

@@ -1,10 +1,16 @@
-import express, { type Router } from 'express';
+import express, { type NextFunction, type Request, type Response, type Router } from 'express';
 import { getContext } from '../context.js';
 import type { WechatSessionOptions } from '../options.js';
 import { decryptPhone } from './decrypt-phone.js';
 import { wechatLogin } from './login.js';
 import { wechatLogout } from './logout.js';
 import { requireWechatSession } from './require-session.js';
+
+/** Every answer of the router names a session or a person: no cache may keep it. */
+function noStore(_req: Request, res: Response, next: NextFunction): void {
+  res.setHeader('Cache-Control', 'no-store');
+  next();
+}
 
 /**
  * Every route in one: POST `/login` → `{ token, openid, unionid?, expiresIn }`,
@@ -19,6 +25,7 @@ import { requireWechatSession } from './require-session.js';
 export function wechatRouter(options: WechatSessionOptions): Router {
   const ctx = getContext(options);
   const router = express.Router();
+  router.use(noStore);
   router.post('/login', wechatLogin(options), (req, res) => {
     const session = req.wechat!;
     const body: Record<string, unknown> = { token: session.token, openid: session.openid, expiresIn: ctx.opts.ttl };
@@ -33,7 +40,6 @@ export function wechatRouter(options: WechatSessionOptions): Router {
     res.status(204).end();
   });
   router.get('/session', requireWechatSession(options), (req, res) => {
-    res.setHeader('Cache-Control', 'no-store');
     res.json(req.wechat);
   });
   return router;

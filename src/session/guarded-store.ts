@@ -1,6 +1,9 @@
 import { StoreUnavailableError } from '../errors.js';
 import type { WechatStore } from '../store.js';
 
+/** Told of every failed store call: which operation, and whether it timed out. */
+export type StoreFailureListener = (operation: string, timedOut: boolean) => void;
+
 /**
  * A store whose every call settles within `timeoutMs` and rejects only with
  * `StoreUnavailableError`, so a stalled or broken store answers 503 instead
@@ -10,6 +13,7 @@ export class GuardedStore {
   constructor(
     readonly inner: WechatStore,
     private readonly timeoutMs: number,
+    private readonly onFailure?: StoreFailureListener,
   ) {}
 
   get(key: string): Promise<string | null | undefined> {
@@ -51,27 +55,30 @@ export class GuardedStore {
 
   private guard<T>(operation: string, call: () => Promise<T>): Promise<T> {
     return new Promise<T>((resolve, reject) => {
-      const timer = setTimeout(
-        () => reject(new StoreUnavailableError(operation, new Error(`no answer within ${this.timeoutMs} ms`))),
-        this.timeoutMs,
-      );
+      let settled = false;
+      const fail = (cause: unknown, timedOut: boolean) => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(timer);
+        this.onFailure?.(operation, timedOut);
+        reject(new StoreUnavailableError(operation, cause));
+      };
+      const timer = setTimeout(() => fail(new Error(`no answer within ${this.timeoutMs} ms`), true), this.timeoutMs);
       let pending: Promise<T>;
       try {
         pending = call();
       } catch (err) {
-        clearTimeout(timer);
-        reject(new StoreUnavailableError(operation, err));
+        fail(err, false);
         return;
       }
       Promise.resolve(pending).then(
         (value) => {
+          if (settled) return;
+          settled = true;
           clearTimeout(timer);
           resolve(value);
         },
-        (err: unknown) => {
-          clearTimeout(timer);
-          reject(new StoreUnavailableError(operation, err));
-        },
+        (err: unknown) => fail(err, false),
       );
     });
   }

@@ -1,13 +1,22 @@
 import type { WechatSession } from './handle.js';
+import type { Identity } from './manager.js';
+
+/**
+ * One code's exchange, shared by the requests that carried it: WeChat's
+ * answer, and the session made from it once a request passed its checks.
+ */
+export interface SharedLogin {
+  identity: Identity;
+  /** Created by the first request whose own fields check out; absent until then. */
+  session?: Promise<WechatSession>;
+}
 
 interface Exchange {
-  result: Promise<WechatSession>;
+  result: Promise<SharedLogin>;
   /** performance.now() when the exchange settled; undefined while under way. */
   settledAt?: number;
 }
 
-/** How long a settled exchange is remembered for requests that arrived while it ran. */
-const KEEP_MS = 10_000;
 /** Bound on remembered exchanges, so junk codes cannot grow the map without limit. */
 const MAX_ENTRIES = 10_000;
 
@@ -21,7 +30,14 @@ const MAX_ENTRIES = 10_000;
 export class LoginCoalescer {
   private readonly exchanges = new Map<string, Exchange>();
 
-  run(code: string, arrivedAt: number, exchange: () => Promise<WechatSession>): Promise<WechatSession> {
+  /**
+   * @param keepMs how long a settled exchange is remembered for requests
+   * that arrived while it ran: as long as such a request may still be
+   * reading its body (the `bodyTimeout`).
+   */
+  constructor(private readonly keepMs = 10_000) {}
+
+  run(code: string, arrivedAt: number, exchange: () => Promise<SharedLogin>): Promise<SharedLogin> {
     const known = this.exchanges.get(code);
     if (known && (known.settledAt === undefined || arrivedAt < known.settledAt)) return known.result;
     this.sweep();
@@ -35,7 +51,7 @@ export class LoginCoalescer {
   }
 
   private sweep(): void {
-    const cutoff = performance.now() - KEEP_MS;
+    const cutoff = performance.now() - this.keepMs;
     for (const [code, entry] of this.exchanges) {
       if (this.exchanges.size < MAX_ENTRIES && (entry.settledAt === undefined || entry.settledAt > cutoff)) break;
       if (entry.settledAt !== undefined) this.exchanges.delete(code);

@@ -1,4 +1,5 @@
 import { WechatError } from '../errors.js';
+import type { Emit } from '../events.js';
 import type { WechatLogger } from '../log.js';
 import type { GuardedStore } from './guarded-store.js';
 import { WechatSession, type SessionBackend } from './handle.js';
@@ -38,6 +39,7 @@ export class SessionManager implements SessionBackend {
     private readonly store: GuardedStore,
     private readonly policy: SessionPolicy,
     private readonly log: WechatLogger,
+    private readonly emit: Emit,
   ) {
     this.sessionPrefix = `${policy.appId}:s:`;
     this.userPrefix = `${policy.appId}:u:`;
@@ -59,8 +61,11 @@ export class SessionManager implements SessionBackend {
     return this.handle(token, hash, record);
   }
 
-  /** Resolve a token to its session, renewing it when due; throws `WECHAT_SESSION_INVALID`. */
-  async resolve(token: string): Promise<WechatSession> {
+  /**
+   * Resolve a token to its session, renewing it when due (unless `renew` is
+   * false); throws `WECHAT_SESSION_INVALID`.
+   */
+  async resolve(token: string, renew = true): Promise<WechatSession> {
     if (!isTokenShaped(token)) throw invalid('The session token is malformed');
     const hash = hashToken(token);
     const key = this.sessionPrefix + hash;
@@ -76,8 +81,26 @@ export class SessionManager implements SessionBackend {
       this.store.destroy(key).catch(() => undefined);
       throw invalid('The session has expired');
     }
-    if (now - record.r >= this.policy.renewAfter) await this.renew(key, record, now);
+    if (renew && now - record.r >= this.policy.renewAfter) await this.renew(key, record, now);
     return this.handle(token, hash, record);
+  }
+
+  /**
+   * Renew a session resolved with `renew` false, once the request that used
+   * it succeeded. Resolves the handle to use from then on; never rejects.
+   */
+  async renewIfDue(session: WechatSession): Promise<WechatSession> {
+    const now = this.nowSeconds();
+    if (now - (session.expiresAt / 1000 - this.policy.ttl) < this.policy.renewAfter) return session;
+    const hash = hashToken(session.token);
+    const key = this.sessionPrefix + hash;
+    const value = await this.store.get(key).catch(() => undefined);
+    const record = value ? decodeRecord(value) : undefined;
+    if (!record || record.o !== session.openid || now - record.r < this.policy.renewAfter) return session;
+    await this.renew(key, record, now);
+    const renewed = this.handle(session.token, hash, record);
+    if (session.phone) renewed.phone = session.phone;
+    return renewed;
   }
 
   /** End every session of `openid` ("log out everywhere"). Resolves how many were ended. */
@@ -86,6 +109,7 @@ export class SessionManager implements SessionBackend {
     const entries = decodeIndex(await this.store.get(indexKey));
     await Promise.all(entries.map((hash) => this.store.destroy(this.sessionPrefix + hash)));
     await this.store.destroy(indexKey);
+    this.emit('revoke', { openid, sessions: entries.length, reason: 'revokeAll' });
     return entries.length;
   }
 
@@ -143,7 +167,7 @@ export class SessionManager implements SessionBackend {
     try {
       await this.store.replace(key, encodeRecord(record), this.policy.ttl);
       await this.renewIndex(record.o);
-      this.log.debug({ event: 'session.renew', openid: record.o }, 'session renewed');
+      this.emit('renew', { openid: record.o });
     } catch {
       // The session resolved; a failed renewal only means it lapses sooner.
       this.log.warn({ event: 'session.renew_failed', openid: record.o }, 'could not renew session');
@@ -170,5 +194,6 @@ export class SessionManager implements SessionBackend {
     kept.push(hash);
     await Promise.all(revoked.map((old) => this.store.destroy(this.sessionPrefix + old)));
     await this.store.set(indexKey, JSON.stringify(kept), this.policy.ttl);
+    if (revoked.length > 0) this.emit('revoke', { openid, sessions: revoked.length, reason: 'newLogin' });
   }
 }

@@ -1,0 +1,139 @@
+/**
+ * Turns measurements into the rows of the comparison table: the measured
+ * value, a detail, and each target marked met or missed.
+ */
+import type { HttpMeasure } from './http-phase.js';
+import { HTTP_COMPARISONS, OTHER_CHECKS, OTHER_TARGETS, type Target } from './rows.js';
+import { median, ratio } from './stats.js';
+
+export interface DecryptResult {
+  oursOps: number;
+  referenceOps: number;
+}
+
+export interface SizeResult {
+  memory?: { bytesPerSession: number; entries: number; sessions: number };
+  redis?: { sessionKeyBytes: number; indexKeyBytes: number; infoBytesPerSession: number; sessions: number };
+  failed?: string;
+}
+
+export interface CheckRow {
+  label: string;
+  measured: string;
+  detail: string;
+  target: string;
+  stretch: string;
+}
+
+const fixed = (n: number, digits = 2): string => (Number.isFinite(n) ? n.toFixed(digits) : 'n/a');
+
+function holds(value: number, target: Target): boolean {
+  if (target.op === '>=') return value >= target.value;
+  if (target.op === '<=') return value <= target.value;
+  return Math.abs(value - target.value) < 0.01;
+}
+
+/** `≥ 0.90 met`, `≥ 0.97 MISSED`, or `—` without a target. */
+export function mark(value: number, target: Target | undefined, unit = ''): string {
+  if (!target) return '—';
+  const sign = { '>=': '≥', '<=': '≤', '=': '=' }[target.op];
+  const bar = `${sign} ${target.value}${unit}`;
+  if (!Number.isFinite(value)) return `${bar} not measured`;
+  return `${bar} ${holds(value, target) ? 'met' : 'MISSED'}`;
+}
+
+/**
+ * Median and lowest CPU µs per request, median req/s, and the median CPU
+ * share other processes took, of a measured configuration (NaN when it failed).
+ */
+export function summary(m: HttpMeasure | undefined): { cpu: number; cpuBest: number; rps: number; foreign: number } {
+  if (!m || m.failed || m.cpuMicrosPerRequest.length === 0) return { cpu: Number.NaN, cpuBest: Number.NaN, rps: Number.NaN, foreign: Number.NaN };
+  return { cpu: median(m.cpuMicrosPerRequest), cpuBest: Math.min(...m.cpuMicrosPerRequest), rps: median(m.rps), foreign: median(m.foreign) };
+}
+
+function httpChecks(http: Map<string, HttpMeasure>): CheckRow[] {
+  return HTTP_COMPARISONS.map((c) => {
+    const subject = summary(http.get(c.subject));
+    const baseline = summary(http.get(c.baseline));
+    const byCpu = ratio(baseline.cpu, subject.cpu);
+    return {
+      label: c.label,
+      measured: `${fixed(byCpu)}×`,
+      detail: `${fixed(subject.cpu, 1)} vs ${fixed(baseline.cpu, 1)} µs CPU/req; by best CPU ${fixed(ratio(baseline.cpuBest, subject.cpuBest))}×; ` +
+        `by req/s ${fixed(ratio(subject.rps, baseline.rps))}×`,
+      target: mark(byCpu, c.target),
+      stretch: mark(byCpu, c.stretch),
+    };
+  });
+}
+
+function commandRow(label: string, m: HttpMeasure | undefined, key: 'redisCommands' | 'cscCommands'): CheckRow {
+  const c = m?.commands;
+  const reads = c && c.requests > 0 ? c.reads / c.requests : Number.NaN;
+  const writes = c && c.requests > 0 ? c.writes / c.requests : Number.NaN;
+  const stretch = OTHER_TARGETS[key]?.stretch;
+  // One read and no write (server round trip per request), or none at all with the client-side cache.
+  const ok = Number.isFinite(reads) && stretch !== undefined && writes < 0.01 && holds(reads, stretch);
+  return {
+    label,
+    measured: fixed(reads + writes),
+    detail: `${fixed(reads)} read + ${fixed(writes)} write per request`,
+    target: '—',
+    stretch: stretch ? `${stretch.value} read, 0 write ${Number.isFinite(reads) ? (ok ? 'met' : 'MISSED') : 'not measured'}` : '—',
+  };
+}
+
+function sizeChecks(size: SizeResult): CheckRow[] {
+  const mem = size.memory;
+  const redis = size.redis;
+  const perKey = redis ? redis.sessionKeyBytes + redis.indexKeyBytes : Number.NaN;
+  const why = size.failed ? `not measured: ${size.failed}` : '';
+  return [
+    {
+      label: OTHER_CHECKS.memory,
+      measured: mem ? `${Math.round(mem.bytesPerSession)} B` : 'n/a',
+      detail: mem ? `${mem.sessions} sessions, ${mem.entries} store entries, heap after GC` : why,
+      target: '—',
+      stretch: '—',
+    },
+    {
+      label: OTHER_CHECKS.redisKey,
+      measured: redis ? `${perKey} B` : 'n/a',
+      detail: redis ? `record ${redis.sessionKeyBytes} B + index ${redis.indexKeyBytes} B` : why,
+      target: '—',
+      stretch: mark(perKey, OTHER_TARGETS.redisKey?.stretch, ' B'),
+    },
+    {
+      label: OTHER_CHECKS.redisInfo,
+      measured: redis ? `${Math.round(redis.infoBytesPerSession)} B` : 'n/a',
+      detail: redis ? `${redis.sessions} sessions` : why,
+      target: '—',
+      stretch: '—',
+    },
+  ];
+}
+
+/**
+ * Every row of the comparison table, in print order.
+ *
+ * @example
+ * ```ts
+ * const rows = buildChecks(http, decrypt, size);
+ * ```
+ */
+export function buildChecks(http: Map<string, HttpMeasure>, decrypt: DecryptResult | undefined, size: SizeResult): CheckRow[] {
+  const decryptRatio = decrypt ? ratio(decrypt.oursOps, decrypt.referenceOps) : Number.NaN;
+  return [
+    ...httpChecks(http),
+    {
+      label: OTHER_CHECKS.decrypt,
+      measured: `${fixed(decryptRatio)}×`,
+      detail: decrypt ? `${fixed(1e6 / decrypt.oursOps)} µs/op vs ${fixed(1e6 / decrypt.referenceOps)} µs/op reference` : 'not measured',
+      target: mark(decryptRatio, OTHER_TARGETS.decrypt?.target),
+      stretch: '—',
+    },
+    commandRow(OTHER_CHECKS.redisCommands, http.get('ours-redis'), 'redisCommands'),
+    commandRow(OTHER_CHECKS.cscCommands, http.get('ours-redis-csc'), 'cscCommands'),
+    ...sizeChecks(size),
+  ];
+}

@@ -1,0 +1,58 @@
+/**
+ * Run settings, from the environment:
+ * - `BENCH_QUICK=1`: a short smoke run (about 30 s) with the same rows;
+ * - `BENCH_ROUNDS`: rounds per configuration (median taken), default 5 (quick 2);
+ * - `BENCH_DURATION`: seconds of load per round, default 3 (quick 0.6);
+ * - `BENCH_WARMUP`: seconds of discarded load per configuration before the rounds (0: none), default 2 (quick 0.4);
+ * - `BENCH_CONNECTIONS`: concurrent keep-alive connections of the load generator, default 10;
+ * - `BENCH_SESSIONS`: live sessions for the memory and Redis size rows, default 100000 (quick 10000);
+ * - `BENCH_ONLY`: comma-separated configuration names to run (the others print as not run);
+ * - `BENCH_VERBOSE=1`: log every load run (req/s, CPU µs per request) to stderr;
+ * - `BENCH_PROFILE`: comma-separated configuration names whose server runs with `--cpu-prof`
+ *   (profiles written to a temp directory printed at the end; open them in Chrome DevTools).
+ */
+export interface BenchSettings {
+  quick: boolean;
+  rounds: number;
+  duration: number;
+  warmup: number;
+  connections: number;
+  sessions: number;
+  only: string[] | undefined;
+  verbose: boolean;
+  profile: string[];
+}
+
+function numberFrom(name: string, fallback: number, integer: boolean, zeroAllowed = false): number {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isFinite(value) || value < 0 || (value === 0 && !zeroAllowed) || (integer && !Number.isInteger(value))) {
+    throw new TypeError(`${name} must be a ${zeroAllowed ? 'non-negative' : 'positive'} ${integer ? 'whole ' : ''}number; got '${raw}'`);
+  }
+  return value;
+}
+
+/**
+ * Read the settings once at start-up.
+ *
+ * @example
+ * ```ts
+ * const settings = readSettings(); // BENCH_QUICK=1 → 2 rounds of 0.6 s
+ * ```
+ */
+export function readSettings(): BenchSettings {
+  const quick = process.env.BENCH_QUICK === '1' || process.env.BENCH_QUICK === 'true';
+  const only = process.env.BENCH_ONLY?.split(',').map((s) => s.trim()).filter(Boolean);
+  return {
+    quick,
+    rounds: numberFrom('BENCH_ROUNDS', quick ? 2 : 5, true),
+    duration: numberFrom('BENCH_DURATION', quick ? 0.6 : 3, false),
+    warmup: numberFrom('BENCH_WARMUP', quick ? 0.4 : 2, false, true),
+    connections: numberFrom('BENCH_CONNECTIONS', 10, true),
+    sessions: numberFrom('BENCH_SESSIONS', quick ? 10_000 : 100_000, true),
+    only: only && only.length > 0 ? only : undefined,
+    verbose: process.env.BENCH_VERBOSE === '1',
+    profile: (process.env.BENCH_PROFILE ?? '').split(',').map((s) => s.trim()).filter(Boolean),
+  };
+}

@@ -1,0 +1,76 @@
+import { execFile } from 'node:child_process';
+import { cpSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+export const ROOT = join(__dirname, '..', '..');
+export const FIXTURES = join(ROOT, 'test', 'fixtures', 'packages');
+
+export interface RunResult {
+  code: number;
+  output: string;
+}
+
+/**
+ * The environment for child processes: this one without npm's and Jest's own
+ * variables, so a nested `npm` or `jest` behaves as in a fresh shell.
+ */
+export function cleanEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {};
+  for (const [name, value] of Object.entries(process.env)) {
+    if (!/^(npm_|JEST_|NODE_OPTIONS$|INIT_CWD$)/i.test(name)) env[name] = value;
+  }
+  return { ...env, CI: 'true', ...extra };
+}
+
+/** Run a command; resolves with its exit code and merged output (never rejects on exit codes). */
+export function run(cmd: string, args: string[], cwd: string, timeoutMs = 60_000): Promise<RunResult> {
+  return new Promise((resolve, reject) => {
+    execFile(cmd, args, { cwd, env: cleanEnv(), timeout: timeoutMs, maxBuffer: 16 * 1024 * 1024 }, (error, stdout, stderr) => {
+      const output = `${stdout}${stderr}`;
+      if (error && typeof error.code !== 'number') {
+        reject(new Error(`${cmd} ${args.join(' ')} did not finish (${error.signal ?? error.code}):\n${output.slice(-3000)}`));
+        return;
+      }
+      resolve({ code: error ? Number(error.code) : 0, output });
+    });
+  });
+}
+
+/** Like {@link run}, but a non-zero exit is an error carrying the output's tail. */
+export async function runOk(cmd: string, args: string[], cwd: string, timeoutMs?: number): Promise<string> {
+  const result = await run(cmd, args, cwd, timeoutMs);
+  if (result.code !== 0) {
+    throw new Error(`${cmd} ${args.join(' ')} exited ${result.code} in ${cwd}:\n${result.output.slice(-4000)}`);
+  }
+  return result.output;
+}
+
+/**
+ * Copy fixture `name` into `work/name` and install the tarball into it with
+ * the fixture's own dependencies, from npm's cache where it has them. The
+ * package's required peers (express, lru-cache) come from npm's automatic
+ * peer install; the optional ones are installed only where a fixture lists them.
+ */
+export async function installFixture(name: string, work: string, tarball: string): Promise<string> {
+  const dir = join(work, name);
+  cpSync(join(FIXTURES, name), dir, { recursive: true, filter: (src) => !/[\\/](node_modules|build|build-require)$/.test(src) });
+  await runOk('npm', ['install', tarball, '--prefer-offline', '--no-audit', '--no-fund', '--no-package-lock',
+    '--loglevel=error'], dir, 120_000);
+  return dir;
+}
+
+/** The `version` of a package installed in a fixture. */
+export function installedVersion(dir: string, pkg: string): string {
+  return (JSON.parse(readFileSync(join(dir, 'node_modules', pkg, 'package.json'), 'utf8')) as { version: string }).version;
+}
+
+/** Every file path an `exports` map (and `main`/`types`) points at, without a leading `./`. */
+export function exportTargets(pkg: { main?: string; types?: string; exports?: unknown }): string[] {
+  const targets = new Set<string>();
+  const walk = (node: unknown): void => {
+    if (typeof node === 'string') targets.add(node.replace(/^\.\//, ''));
+    else if (node && typeof node === 'object') Object.values(node).forEach(walk);
+  };
+  walk([pkg.main, pkg.types, pkg.exports]);
+  return [...targets].sort();
+}

@@ -1,0 +1,100 @@
+import { randomBytes } from 'node:crypto';
+import { revokeWechatSessions, type WechatSessionOptions } from '../../src/index.js';
+import { startWechatStandIn, type WechatStandIn } from '../../src/testing/index.js';
+import { backendFromEnv, E2E_CASES, type E2eStore } from './e2e-stores.js';
+import { spawnApp, type AppProcess } from './spawn-app.js';
+
+/**
+ * Two app processes behind one store (as behind a load balancer): a session
+ * made on one is honoured, changed and ended on the other. The WeChat
+ * stand-in runs in the test process.
+ */
+
+const backend = backendFromEnv();
+const FLEETS = [
+  { name: 'one Redis', store: 'redis', servers: backend.redisUrl, admin: E2E_CASES[1]! },
+  { name: 'one memcached pair', store: 'memcached', servers: backend.memcachedServers.join(','), admin: E2E_CASES[4]! },
+] as const;
+
+async function call(url: string, method: 'GET' | 'POST', token?: string, body?: unknown): Promise<{ status: number; body: any }> {
+  const headers: Record<string, string> = { 'content-type': 'application/json' };
+  if (token) headers.authorization = `Bearer ${token}`;
+  const res = await fetch(url, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+  const text = await res.text();
+  return { status: res.status, body: text ? JSON.parse(text) : undefined };
+}
+
+describe.each(FLEETS.map((f) => [f.name, f] as const))('two app processes sharing %s', (_name, fleet) => {
+  const prefix = `fleet-${randomBytes(4).toString('hex')}:`;
+  let wechat: WechatStandIn;
+  let one: AppProcess;
+  let two: AppProcess;
+  let admin: E2eStore;
+
+  beforeAll(async () => {
+    wechat = await startWechatStandIn();
+    const env = {
+      WXS_APP_ID: wechat.appId,
+      WXS_APP_SECRET: wechat.appSecret,
+      WXS_API_BASE_URL: wechat.url,
+      WXS_STORE: fleet.store,
+      WXS_STORE_SERVERS: fleet.servers,
+      WXS_PREFIX: prefix,
+    };
+    [one, two] = await Promise.all([spawnApp(env), spawnApp(env)]);
+    admin = await fleet.admin.open(prefix, backend);
+  }, 45_000);
+  afterAll(async () => {
+    await Promise.all([one?.stop(), two?.stop()]);
+    await admin?.close();
+    await wechat?.close();
+  });
+
+  const login = async (app: AppProcess, openid: string) => {
+    const res = await call(`${app.url}/wechat/login`, 'POST', undefined, { code: wechat.issueLoginCode({ openid }) });
+    expect(res.status).toBe(200);
+    return res.body.token as string;
+  };
+  const me = (app: AppProcess, token: string) => call(`${app.url}/api/me`, 'GET', token);
+  const openid = () => `ofleet${randomBytes(6).toString('hex')}`;
+
+  test('they are two processes', () => {
+    expect(one.pid).not.toBe(two.pid);
+    expect(one.pid).not.toBe(process.pid);
+  });
+
+  test('log in on one, use the token and save data on the other; log out on the other, the first refuses it', async () => {
+    const user = openid();
+    const token = await login(one, user);
+    const onTwo = await me(two, token);
+    expect(onTwo.status).toBe(200);
+    expect(onTwo.body).toMatchObject({ openid: user, pid: two.pid });
+    expect((await call(`${two.url}/api/data`, 'POST', token, { userId: 7 })).status).toBe(200);
+    expect((await me(one, token)).body).toMatchObject({ openid: user, data: { userId: 7 }, pid: one.pid });
+
+    expect((await call(`${two.url}/wechat/logout`, 'POST', token)).status).toBe(204);
+    const onOne = await me(one, token);
+    expect(onOne.status).toBe(401);
+    expect(onOne.body.error.code).toBe('WECHAT_SESSION_INVALID');
+    expect((await me(two, token)).status).toBe(401);
+  });
+
+  test('a new login on one process ends the session the other process handed out', async () => {
+    const user = openid();
+    const first = await login(one, user);
+    const second = await login(two, user);
+    expect((await me(one, first)).status).toBe(401);
+    expect((await me(two, first)).status).toBe(401);
+    expect((await me(one, second)).status).toBe(200);
+  });
+
+  test('revokeWechatSessions from a third process ends the sessions both apps see', async () => {
+    const user = openid();
+    const token = await login(two, user);
+    expect((await me(one, token)).status).toBe(200);
+    const options: WechatSessionOptions = { appId: wechat.appId, appSecret: wechat.appSecret, apiBaseUrl: wechat.url, store: admin.store };
+    expect(await revokeWechatSessions(options, user)).toBe(1);
+    expect((await me(one, token)).status).toBe(401);
+    expect((await me(two, token)).status).toBe(401);
+  });
+});
