@@ -2,6 +2,7 @@ import { WechatError } from '../errors.js';
 import type { Emit } from '../events.js';
 import type { WechatLogger } from '../log.js';
 import type { GuardedStore } from './guarded-store.js';
+import { withKeyLock } from './key-lock.js';
 import { WechatSession, type SessionBackend } from './handle.js';
 import { decodeIndex, decodeRecord, encodeRecord, RECORD_VERSION, type SessionRecord } from './record.js';
 import { createToken, hashToken, isTokenShaped } from './token.js';
@@ -184,7 +185,11 @@ export class SessionManager implements SessionBackend {
   }
 
   /** Record `hash` under its openid, revoking or trimming earlier sessions per policy. */
-  private async index(openid: string, hash: string): Promise<void> {
+  private index(openid: string, hash: string): Promise<void> {
+    return withKeyLock(this.store, `${this.userPrefix}${openid}:lock`, () => this.updateIndex(openid, hash));
+  }
+
+  private async updateIndex(openid: string, hash: string): Promise<void> {
     const indexKey = this.userPrefix + openid;
     const previous = decodeIndex(await this.store.get(indexKey));
     const keep = this.policy.singleSession ? 0 : this.policy.maxSessionsPerUser - 1;

@@ -129,6 +129,29 @@ describe('revocation', () => {
     expect((await h.get('/api/me', second.token)).status).toBe(200);
   });
 
+  it('keeps one session per openid even when its logins race', async () => {
+    // A store 30 ms away, like a busy network one: without a lock every login reads the index before any writes it.
+    const inner = memoryStore();
+    const later = <T>(value: Promise<T>) => new Promise<T>((resolve) => setTimeout(() => resolve(value), 30));
+    const slow: WechatStore = {
+      get: (k) => later(inner.get(k)),
+      set: (k, v, t) => later(inner.set(k, v, t)),
+      destroy: (k) => later(inner.destroy(k)),
+      add: (k, v, t) => later(inner.add!(k, v, t)),
+      destroyIfEqual: (k, v) => later(inner.destroyIfEqual!(k, v)),
+    };
+    const app = await startHarness({ store: slow }, wechat);
+    try {
+      const codes = Array.from({ length: 5 }, () => wechat.issueLoginCode({ openid: 'oRace' }));
+      const logins = await Promise.all(codes.map((code) => app.post('/wechat/login', { code })));
+      expect(logins.map((l) => l.status)).toEqual(Array(5).fill(200));
+      const statuses = await Promise.all(logins.map(async (l) => (await app.get('/api/me', l.body.token)).status));
+      expect(statuses.filter((s) => s === 200)).toHaveLength(1);
+    } finally {
+      await app.close();
+    }
+  });
+
   it('keeps several sessions with singleSession off, and revokes them all at once', async () => {
     const multi = await startHarness({ now, singleSession: false, maxSessionsPerUser: 3 }, wechat);
     try {

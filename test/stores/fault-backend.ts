@@ -8,7 +8,7 @@ import type { Backend, StoreCase } from './adapter-cases.js';
 export interface FaultBackend {
   backend: Backend;
   /** SIGSTOP every server of the backend. */
-  pause(): void;
+  pause(): Promise<void>;
   /** SIGCONT every server. */
   resume(): void;
   /** SIGKILL every server and wait until they are gone. */
@@ -21,7 +21,9 @@ export interface FaultBackend {
 
 function controls(servers: readonly ManagedServer[], dir: string, cluster?: RedisCluster): Omit<FaultBackend, 'backend'> {
   return {
-    pause: () => servers.forEach((s) => s.pause()),
+    pause: async () => {
+      await Promise.all(servers.map((s) => s.pause()));
+    },
     resume: () => servers.forEach((s) => s.resume()),
     kill: async () => {
       await Promise.all(servers.map((s) => s.stop()));

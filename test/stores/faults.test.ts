@@ -65,7 +65,7 @@ test.concurrent.each(faultCases)('%s: a stalled or killed server fails operation
     const { store } = handle;
     await store.set('k', 'before', 60);
 
-    servers.pause();
+    await servers.pause();
     const stalled = track(() => store.get('k'));
     await sleep(PAUSE_WINDOW_MS);
     const duringPause = stalled.outcome;

@@ -1,6 +1,6 @@
 // Relative imports without extension: Jest's globalSetup loads this file outside its module mapper.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { accessSync, constants, mkdtempSync, rmSync } from 'node:fs';
+import { accessSync, constants, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir, userInfo } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { freePort } from './ports';
@@ -39,6 +39,18 @@ export function requireBinary(name: string): string {
 /** A fresh temp directory for server files. */
 export function makeServerDir(): string {
   return mkdtempSync(join(tmpdir(), 'wxs-servers-'));
+}
+
+/** Whether every thread of `pid` is in the stopped state (T), per /proc. */
+function allThreadsStopped(pid: number): boolean {
+  try {
+    return readdirSync(`/proc/${pid}/task`).every((tid) => {
+      const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
+      return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) === 'T';
+    });
+  } catch {
+    return true;
+  }
 }
 
 /** One server process that can be paused, resumed, killed and restarted on its port. */
@@ -89,9 +101,16 @@ export class ManagedServer {
     }
   }
 
-  /** SIGSTOP: the process keeps its sockets but answers nothing. */
-  pause(): void {
+  /**
+   * SIGSTOP: the process keeps its sockets but answers nothing. Resolves once
+   * every thread of it has stopped (the signal alone returns earlier, and a
+   * request sent at once could still be answered).
+   */
+  async pause(): Promise<void> {
     this.signal('SIGSTOP');
+    const pid = this.child?.pid;
+    if (pid === undefined) return;
+    await waitUntil(`${this.kind} on port ${this.port} stopped`, async () => allThreadsStopped(pid), 1000, 5).catch(() => undefined);
   }
 
   /** SIGCONT after {@link pause}. */
