@@ -1,5 +1,6 @@
 import { LRUCache } from 'lru-cache';
 import { DEFAULT_PREFIX, type StoreAdapterOptions, type WechatStore } from '../src/store.js';
+import { SYNC_READ } from '../src/session/sync-read.js';
 
 export interface MemoryStoreOptions extends StoreAdapterOptions {
   /** Most entries kept; the least recently used goes first. Default 100 000. */
@@ -47,7 +48,7 @@ export function memoryStore(options: MemoryStoreOptions = {}): MemoryStore {
     ...(options.now ? { perf: { now: options.now } } : {}),
   });
   const ms = (ttlSeconds: number) => Math.max(1, ttlSeconds) * 1000;
-  return {
+  const store: MemoryStore = {
     kind: 'memory',
     get size() {
       return cache.size;
@@ -81,4 +82,8 @@ export function memoryStore(options: MemoryStoreOptions = {}): MemoryStore {
       return true;
     },
   };
+  // In process: the library reads synchronously, with no promise and no timeout to arm.
+  const read = (key: string) => cache.get(prefix + key);
+  Object.defineProperty(store, SYNC_READ, { value: { get: store.get, read } });
+  return store;
 }

@@ -1,5 +1,8 @@
 import type { StoreAdapterOptions, WechatStore } from '../src/store.js';
 import { asText, requireMethods, resolvePrefix, wholeSeconds } from './adapter-options.js';
+import { afterPollPhase } from './after-poll.js';
+import { writeBarrier } from './redis-barrier.js';
+import { guardClientSideCache, type CacheGuard } from './redis-client-cache.js';
 import { DESTROY_IF_EQUAL_SCRIPT } from './redis-scripts.js';
 
 /**
@@ -21,15 +24,40 @@ export interface RedisStoreOptions extends StoreAdapterOptions {
    * node, `createCluster()` for a Cluster. You create, connect and close it.
    */
   client: RedisClientLike;
+  /**
+   * With a client created with `clientSideCache` (node-redis 5+, `RESP: 3`):
+   * the most milliseconds a cached session may lag a revocation made
+   * elsewhere when the connection silently stops delivering Redis's
+   * invalidations (a network partition, a stalled server). Past it, reads
+   * wait for a `PING` round trip that proves the connection is live again.
+   * In normal operation invalidations arrive before the revoking call's
+   * answer, whatever this is. Default 1000.
+   */
+  maxStaleness?: number;
 }
 
 const METHODS = ['get', 'set', 'expire', 'del', 'eval'] as const;
+
+function staleness(value: unknown): number {
+  if (value === undefined) return 1000;
+  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {
+    throw new TypeError(`redisStore: \`maxStaleness\` must be a positive number of milliseconds; got ${String(value)}`);
+  }
+  return value;
+}
 
 /**
  * A session store on Redis through node-redis (v4 or v5), one node or a
  * Cluster. Expiry is Redis's own (`SET … EX`, `EXPIRE`); every command
  * touches a single key, so keys may live in any hash slot. Resolving a
  * session costs one `GET`.
+ *
+ * The fast path: a client (or Cluster) created with `RESP: 3` and
+ * `clientSideCache` keeps sessions it read in process memory, and Redis
+ * tells it when one changes (server-assisted client-side caching, Redis
+ * 6+), so resolving a session costs no round trip at all. A session
+ * revoked by another process is refused here as soon as the revoking call
+ * has been answered; see `maxStaleness` for a connection that goes silent.
  *
  * Commands fail (and the library answers 503) when the client is closed or
  * the connection drops. A server that stops answering without closing the
@@ -46,36 +74,82 @@ const METHODS = ['get', 'set', 'expire', 'del', 'eval'] as const;
  * client.on('error', (err) => console.error('redis', err.message));
  * await client.connect();
  * const store = redisStore({ client, prefix: 'wxs:' });
+ *
+ * // Fast path: sessions cached in process, invalidated by Redis.
+ * const cached = createClient({ url, RESP: 3, clientSideCache: { maxEntries: 100_000 } });
  * ```
  */
 export function redisStore(options: RedisStoreOptions): WechatStore {
   const client = options?.client;
   requireMethods('redisStore', 'a node-redis client from createClient() or createCluster()', client, METHODS);
   const prefix = resolvePrefix('redisStore', options.prefix);
+  const maxStaleness = staleness(options.maxStaleness);
+  const guard = guardClientSideCache(client, maxStaleness);
+  return guard ? cachedStore(client, prefix, guard) : plainStore(client, prefix);
+}
+
+/** The adapter's write commands; `after` runs once each is acknowledged, with the key it wrote. */
+function writes(client: RedisClientLike, prefix: string, after: (key: string) => void): Omit<WechatStore, 'get' | 'kind'> {
+  const barrier = writeBarrier(client);
   return {
-    kind: 'redis',
-    async get(key) {
-      return asText(await client.get(prefix + key));
-    },
     async set(key, value, ttlSeconds) {
       await client.set(prefix + key, value, { EX: wholeSeconds(ttlSeconds) });
+      after(prefix + key);
     },
+    // Ends sessions: resolved only once every other connection's invalidation has left the server.
     async destroy(key) {
       await client.del(prefix + key);
+      after(prefix + key);
+      await barrier(prefix + key);
     },
     async replace(key, value, ttlSeconds) {
       await client.set(prefix + key, value, { EX: wholeSeconds(ttlSeconds), XX: true });
+      after(prefix + key);
     },
     async touch(key, ttlSeconds) {
       await client.expire(prefix + key, wholeSeconds(ttlSeconds));
+      after(prefix + key);
     },
     async add(key, value, ttlSeconds) {
       const reply = await client.set(prefix + key, value, { EX: wholeSeconds(ttlSeconds), NX: true });
+      after(prefix + key);
       return reply !== null && reply !== undefined;
     },
     async destroyIfEqual(key, expected) {
       const reply = await client.eval(DESTROY_IF_EQUAL_SCRIPT, { keys: [prefix + key], arguments: [expected] });
+      after(prefix + key);
       return Number(reply) === 1;
     },
+  };
+}
+
+const NOTHING = (): void => undefined;
+
+function plainStore(client: RedisClientLike, prefix: string): WechatStore {
+  return {
+    kind: 'redis',
+    get: (key) => client.get(prefix + key).then(asText),
+    ...writes(client, prefix, NOTHING),
+  };
+}
+
+/**
+ * Reads go through the client's local cache, each after the socket reads of
+ * its event-loop turn (see after-poll.ts) and while the connection is proven
+ * to deliver invalidations (see redis-freshness.ts).
+ */
+function cachedStore(client: RedisClientLike, prefix: string, guard: CacheGuard): WechatStore {
+  const read = (key: string) => client.get(prefix + key).then(asText);
+  return {
+    kind: 'redis',
+    get(key) {
+      return new Promise((resolve, reject) => {
+        afterPollPhase(() => {
+          const wait = guard.ready();
+          (wait ? wait.then(() => read(key)) : read(key)).then(resolve, reject);
+        });
+      });
+    },
+    ...writes(client, prefix, guard.wrote),
   };
 }

@@ -26,6 +26,7 @@ export interface CheckRow {
 }
 
 const fixed = (n: number, digits = 2): string => (Number.isFinite(n) ? n.toFixed(digits) : 'n/a');
+const times = (n: number): string => (Number.isFinite(n) ? `${n.toFixed(2)}×` : 'n/a');
 
 function holds(value: number, target: Target): boolean {
   if (target.op === '>=') return value >= target.value;
@@ -58,9 +59,9 @@ function httpChecks(http: Map<string, HttpMeasure>): CheckRow[] {
     const byCpu = ratio(baseline.cpu, subject.cpu);
     return {
       label: c.label,
-      measured: `${fixed(byCpu)}×`,
-      detail: `${fixed(subject.cpu, 1)} vs ${fixed(baseline.cpu, 1)} µs CPU/req; by best CPU ${fixed(ratio(baseline.cpuBest, subject.cpuBest))}×; ` +
-        `by req/s ${fixed(ratio(subject.rps, baseline.rps))}×`,
+      measured: times(byCpu),
+      detail: `${fixed(subject.cpu, 1)} vs ${fixed(baseline.cpu, 1)} µs CPU/req; by best CPU ${times(ratio(baseline.cpuBest, subject.cpuBest))}; ` +
+        `by req/s ${times(ratio(subject.rps, baseline.rps))}`,
       target: mark(byCpu, c.target),
       stretch: mark(byCpu, c.stretch),
     };
@@ -127,7 +128,7 @@ export function buildChecks(http: Map<string, HttpMeasure>, decrypt: DecryptResu
     ...httpChecks(http),
     {
       label: OTHER_CHECKS.decrypt,
-      measured: `${fixed(decryptRatio)}×`,
+      measured: times(decryptRatio),
       detail: decrypt ? `${fixed(1e6 / decrypt.oursOps)} µs/op vs ${fixed(1e6 / decrypt.referenceOps)} µs/op reference` : 'not measured',
       target: mark(decryptRatio, OTHER_TARGETS.decrypt?.target),
       stretch: '—',

@@ -79,44 +79,62 @@ async function cpuOf(server: ChildHandle): Promise<{ cpuMicros: number; served: 
   return server.ask({ type: 'cpu' });
 }
 
-/** One load run against `live`; `record` false for the warm-up. */
-async function runOnce(live: Live, seconds: number, deps: HttpPhaseDeps, record: boolean): Promise<void> {
-  const pids = [...deps.helperPids, live.server.pid];
+function loadRequest(live: Live, seconds: number, deps: HttpPhaseDeps, codes: string[] | undefined): LoadRequest {
+  const { method, path, headers, body } = live.shape;
+  return { url: live.base, method, path, headers, duration: seconds, connections: deps.settings.connections,
+    ...(body !== undefined && { body }), ...(codes && { codes }) };
+}
+
+interface RunNumbers {
+  result: LoadResult;
+  cpu: number;
+  served: number;
+  foreign: number;
+}
+
+function keep(m: HttpMeasure, run: RunNumbers): void {
+  m.rps.push(run.result.rps);
+  m.cpuMicrosPerRequest.push(run.cpu);
+  m.p50.push(run.result.p50);
+  m.foreign.push(run.foreign);
+  m.non2xx += run.result.non2xx;
+  m.errors += run.result.errors;
+}
+
+/** One load run against `live`: the server's CPU per request it received, and the load generator's numbers. */
+async function loadRun(live: Live, seconds: number, deps: HttpPhaseDeps): Promise<RunNumbers> {
   const codes = live.shape.codes
     ? await deps.standIn.ask<string[]>({ type: 'codes', count: Math.ceil(seconds * live.codesPerSecond) + 200 })
     : undefined;
-  const watchRedis = record && live.row.name.startsWith('ours-redis');
-  const callsBefore = watchRedis ? await commandCalls(deps.redisPort) : undefined;
+  const pids = [...deps.helperPids, live.server.pid];
   const before = await cpuOf(live.server);
-  const request: LoadRequest = { url: live.base, method: live.shape.method, path: live.shape.path, headers: live.shape.headers,
-    duration: seconds, connections: deps.settings.connections, ...(live.shape.body !== undefined && { body: live.shape.body }),
-    ...(codes && { codes }) };
   const foreignLoad = startForeignLoad(() => pids);
-  const result = await deps.load.ask<LoadResult>({ type: 'run', ...request });
+  const result = await deps.load.ask<LoadResult>({ type: 'run', ...loadRequest(live, seconds, deps, codes) });
   await new Promise((resolve) => setTimeout(resolve, 30)); // let the last answers leave
   const after = await cpuOf(live.server);
   const foreign = foreignLoad.stop();
   if (codes) live.codesPerSecond = Math.max(live.codesPerSecond, Math.ceil((result.responses / result.seconds) * 1.5));
   const served = after.served - before.served;
-  const cpu = served > 0 ? (after.cpuMicros - before.cpuMicros) / served : Number.NaN;
+  return { result, served, foreign, cpu: served > 0 ? (after.cpuMicros - before.cpuMicros) / served : Number.NaN };
+}
+
+/** One load run against `live`; `record` false for the warm-up. Redis rows also count store commands. */
+async function runOnce(live: Live, seconds: number, deps: HttpPhaseDeps, record: boolean): Promise<void> {
+  const watchRedis = record && live.row.name.startsWith('ours-redis');
+  const callsBefore = watchRedis ? await commandCalls(deps.redisPort) : undefined;
+  const run = await loadRun(live, seconds, deps);
   if (deps.settings.verbose) {
-    deps.log(`${record ? 'run' : 'warm-up'} ${live.row.name}: ${result.rps.toFixed(0)} req/s, ${cpu.toFixed(1)} µs CPU/req, ` +
-      `${result.non2xx + result.errors} bad, other processes ${foreign.toFixed(0)}% of a core`);
+    deps.log(`${record ? 'run' : 'warm-up'} ${live.row.name}: ${run.result.rps.toFixed(0)} req/s, ${run.cpu.toFixed(1)} µs CPU/req, ` +
+      `${run.result.non2xx + run.result.errors} bad, other processes ${run.foreign.toFixed(0)}% of a core`);
   }
   if (!record) return;
-  const m = live.measure;
-  m.rps.push(result.rps);
-  m.cpuMicrosPerRequest.push(cpu);
-  m.p50.push(result.p50);
-  m.foreign.push(foreign);
-  m.non2xx += result.non2xx;
-  m.errors += result.errors;
+  keep(live.measure, run);
   if (callsBefore) {
     const delta = commandDelta(callsBefore, await commandCalls(deps.redisPort));
-    const c = (m.commands ??= { reads: 0, writes: 0, requests: 0 });
+    const c = (live.measure.commands ??= { reads: 0, writes: 0, requests: 0 });
     c.reads += delta.reads;
     c.writes += delta.writes;
-    c.requests += served;
+    c.requests += run.served;
   }
 }
 

@@ -18,7 +18,7 @@ import type { WechatStore } from '../src/store.js';
 import { DEFAULT_APP_ID, DEFAULT_APP_SECRET } from '../src/testing/index.js';
 import { failStart, serveParent } from './ipc.js';
 
-const BATCH = 200;
+const BATCH = 1000;
 
 function collect(): number {
   const gc = (globalThis as { gc?: () => void }).gc;

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Checks the package as npm would publish it: builds when the build is
 # missing or older than the sources, copies what `files` allowlists into a
-# staging directory, then runs publint (strict) and arethetypeswrong on it.
+# staging directory, packs it, then runs publint (strict) and
+# arethetypeswrong on the tarball.
 #
 #   bash scripts/check-package.sh                 # lint only
 #   bash scripts/check-package.sh --pack-to DIR   # lint, then leave the tarball in DIR
@@ -70,13 +71,18 @@ for attempt in 1 2 3 4 5; do
   sleep 1
 done
 
-echo "check-package: publint --strict"
-npx --no-install publint --strict "$stage"
+# Pack once, then lint exactly that tarball.
+out=${pack_to:-$stage/out}
+mkdir -p "$out"
+name=$(cd "$stage" && npm pack --ignore-scripts --silent --pack-destination "$out" 2>/dev/null | tail -n 1)
+tarball="$out/$name"
 
-echo "check-package: attw --pack (profile strict)"
-npx --no-install attw --pack "$stage" --profile strict --format table-flipped --no-color
+echo "check-package: publint --strict $name"
+npx --no-install publint run --strict "$tarball"
+
+echo "check-package: attw (profile strict) $name"
+npx --no-install attw "$tarball" --profile strict --format table-flipped --no-color
 
 if [ -n "$pack_to" ]; then
-  name=$(cd "$stage" && npm pack --ignore-scripts --silent --pack-destination "$pack_to" 2>/dev/null | tail -n 1)
-  echo "tarball=$pack_to/$name"
+  echo "tarball=$tarball"
 fi

@@ -18,10 +18,10 @@ function fill(store: MemoryStore, count: number): void {
   }
 }
 
-function held(settledHeap: () => number, build: () => MemoryStore): { store: MemoryStore; bytes: number } {
-  const before = settledHeap();
+async function held(settledHeap: () => Promise<number>, build: () => MemoryStore): Promise<{ store: MemoryStore; bytes: number }> {
+  const before = await settledHeap();
   const store = build();
-  return { store, bytes: settledHeap() - before };
+  return { store, bytes: (await settledHeap()) - before };
 }
 
 /**
@@ -31,19 +31,19 @@ function held(settledHeap: () => number, build: () => MemoryStore): { store: Mem
  *
  * @example
  * ```ts
- * const result = measureMemoryBound(() => (gc!(), process.memoryUsage().heapUsed));
+ * const result = await measureMemoryBound(async () => (gc!(), process.memoryUsage().heapUsed));
  * ```
  */
-export function measureMemoryBound(settledHeap: () => number): MemoryBoundResult {
+export async function measureMemoryBound(settledHeap: () => Promise<number>): Promise<MemoryBoundResult> {
   const maxBytes = 8 * 1024 * 1024;
   const written = 40_000; // about twice what fits in 8 MiB (two entries per session)
-  const bytes = held(settledHeap, () => {
+  const bytes = await held(settledHeap, () => {
     const store = memoryStore({ maxBytes });
     fill(store, written);
     return store;
   });
   const max = 100_000; // the default bound, by entries: written past it (two entries per session)
-  const entries = held(settledHeap, () => {
+  const entries = await held(settledHeap, () => {
     const store = memoryStore();
     fill(store, max * 0.6);
     return store;

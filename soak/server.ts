@@ -68,12 +68,13 @@ async function main(): Promise<void> {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const send = (message: ServerMessage) => process.send?.(message);
   process.on('message', async (message: { type: string }) => {
-    if (message.type === 'heap' && process.env.SOAK_HEAPSNAPSHOT) writeHeapSnapshot(join(tmpdir(), `soak-${Date.now()}.heapsnapshot`));
     if (message.type === 'heap') {
-      send({ type: 'heap', bytes: settledHeap(), events: { ...events }, logLines: { ...logLines }, loop: loopDelay(loop) });
+      const bytes = await settledHeap();
+      if (process.env.SOAK_HEAPSNAPSHOT) writeHeapSnapshot(join(tmpdir(), `soak-${Date.now()}.heapsnapshot`));
+      send({ type: 'heap', bytes, events: { ...events }, logLines: { ...logLines }, loop: loopDelay(loop) });
       loop.reset();
     }
-    if (message.type === 'memory-bound') send({ type: 'memory-bound', result: measureMemoryBound(settledHeap) });
+    if (message.type === 'memory-bound') send({ type: 'memory-bound', result: await measureMemoryBound(settledHeap) });
     if (message.type === 'stop') {
       server.closeAllConnections();
       server.close();
@@ -85,11 +86,18 @@ async function main(): Promise<void> {
   send({ type: 'ready', port: (server.address() as AddressInfo).port });
 }
 
-/** Heap in use after full collections. */
-function settledHeap(): number {
+/**
+ * Heap in use after full collections, with a turn of the event loop
+ * between them so that finalizers (AbortSignal.timeout's timers, say) run
+ * and what they held goes too.
+ */
+async function settledHeap(): Promise<number> {
   const gc = (globalThis as { gc?: () => void }).gc;
   if (!gc) throw new Error('run the soak server with --expose-gc');
-  for (let i = 0; i < 4; i++) gc();
+  for (let i = 0; i < 4; i++) {
+    gc();
+    await new Promise((resolve) => setImmediate(resolve));
+  }
   return process.memoryUsage().heapUsed;
 }
 

@@ -14,6 +14,7 @@ export { verifyUserSignature, loginStateSignature } from './crypto/signature.js'
 export { WechatError, WechatApiError, StoreUnavailableError, ERROR_STATUS, isWechatError, type WechatErrorCode } from './errors.js';
 export type { WechatSessionOptions } from './options.js';
 export type { WechatStore, StoreAdapterOptions } from './store.js';
-export type { WechatLogger } from './log.js';
+export { maskPhone, type WechatLogger } from './log.js';
+export type { WechatEventHandlers, WechatEventMap, WechatEventName } from './events.js';
 export { WechatSession } from './session/handle.js';
-export type { WechatSessionData, WechatPhone, WechatUserInfo } from './types.js';
+export type { WechatSessionData, WechatRequestSession, WechatPhone, WechatUserInfo } from './types.js';

@@ -1,5 +1,3 @@
-import type { WechatSession } from './session/handle.js';
-
 /**
  * The app's own fields kept on a session (its user id, say). Extend it by
  * declaration merging, as with express-session's `SessionData`.
@@ -36,12 +34,39 @@ export interface WechatUserInfo {
   [field: string]: unknown;
 }
 
+/**
+ * `req.wechat`: the request's session, as set by `wechatLogin`,
+ * `requireWechatSession` and `decryptPhone`. A plain interface (the class
+ * behind it is `WechatSession`), so that a project loading both the CommonJS
+ * and the ES module declarations sees one type.
+ */
+export interface WechatRequestSession {
+  readonly openid: string;
+  readonly unionid: string | undefined;
+  /** The 3rd_session token the client sends back. */
+  readonly token: string;
+  /** WeChat's session_key: server-side only. */
+  readonly sessionKey: string;
+  /** When the session lapses without further use (ms since the epoch). */
+  readonly expiresAt: number;
+  /** The app's own fields; change them with `save()`. */
+  data: Partial<WechatSessionData>;
+  /** Set by `decryptPhone`. */
+  phone?: WechatPhone;
+  /** Set by `wechatLogin` when the legacy getUserInfo payload came with the code. */
+  userInfo?: WechatUserInfo;
+  /** Merge `patch` into `data` and write it to the store. */
+  save(patch?: Partial<WechatSessionData>): Promise<void>;
+  /** End this session (log out). */
+  destroy(): Promise<void>;
+}
+
 declare global {
   // eslint-disable-next-line @typescript-eslint/no-namespace
   namespace Express {
     interface Request {
       /** Set by `wechatLogin`, `requireWechatSession` and `decryptPhone`. */
-      wechat?: WechatSession;
+      wechat?: WechatRequestSession;
     }
   }
 }

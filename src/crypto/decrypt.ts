@@ -1,8 +1,7 @@
+import { isUtf8 } from 'node:buffer';
 import { createDecipheriv } from 'node:crypto';
 import { WechatError } from '../errors.js';
 import { decodeCiphertext, decodeKey16 } from './base64.js';
-
-const utf8 = new TextDecoder('utf-8', { fatal: true });
 
 export interface DecryptOptions {
   /** When set, the plaintext's `watermark.appid` must equal it. */
@@ -15,6 +14,16 @@ function mismatch(cause?: unknown): WechatError {
     'The data does not decrypt with this session_key: it was encrypted with an older one. Log in again (wx.login), then ask the user to tap again.',
     { cause },
   );
+}
+
+/** Strip strict PKCS#7 padding (1 to 16 bytes, each holding the count); throws when it is not there. */
+function unpad(padded: Buffer): Buffer {
+  const count = padded[padded.length - 1] ?? 0;
+  if (count < 1 || count > 16 || count > padded.length) throw new Error('bad padding');
+  for (let i = padded.length - count; i < padded.length - 1; i++) {
+    if (padded[i] !== count) throw new Error('bad padding');
+  }
+  return padded.subarray(0, padded.length - count);
 }
 
 /**
@@ -41,8 +50,9 @@ export function decryptWechatData<T extends object = Record<string, unknown>>(
   const ciphertext = decodeCiphertext(encryptedData, 'encryptedData');
   let text: string;
   try {
-    const decipher = createDecipheriv('aes-128-cbc', key, ivBytes);
-    text = utf8.decode(Buffer.concat([decipher.update(ciphertext), decipher.final()]));
+    const plain = unpad(createDecipheriv('aes-128-cbc', key, ivBytes).setAutoPadding(false).update(ciphertext));
+    if (!isUtf8(plain)) throw new Error('plaintext is not UTF-8');
+    text = plain.toString('utf8');
   } catch (cause) {
     throw mismatch(cause);
   }

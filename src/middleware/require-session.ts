@@ -2,7 +2,8 @@ import type { RequestHandler } from 'express';
 import { getContext } from '../context.js';
 import { failRequest } from '../http/respond.js';
 import type { WechatSessionOptions } from '../options.js';
-import { sessionOf } from './resolve.js';
+import { WechatSession } from '../session/handle.js';
+import { sessionNow } from './resolve.js';
 
 /**
  * Resolve the request's token to `req.wechat` or answer 401
@@ -19,7 +20,15 @@ export function requireWechatSession(options: WechatSessionOptions): RequestHand
   const ctx = getContext(options);
   return function requireWechatSession(req, res, next) {
     const started = performance.now();
-    sessionOf(ctx, req).then(
+    let found: WechatSession | Promise<WechatSession>;
+    try {
+      found = sessionNow(ctx, req);
+    } catch (err) {
+      return failRequest(ctx, req, res, next, err, started);
+    }
+    // Resolved in process (memory store, nothing due): on at once, no promise, no event-loop turn.
+    if (found instanceof WechatSession) return next();
+    found.then(
       () => next(),
       (err: unknown) => failRequest(ctx, req, res, next, err, started),
     );

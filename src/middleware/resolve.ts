@@ -2,7 +2,7 @@ import type { Request } from 'express';
 import type { Context } from '../context.js';
 import { WechatError } from '../errors.js';
 import { extractToken } from '../http/token-transport.js';
-import type { WechatSession } from '../session/handle.js';
+import { WechatSession } from '../session/handle.js';
 
 /**
  * The session of the request: `req.wechat` when set already, else resolved
@@ -10,15 +10,24 @@ import type { WechatSession } from '../session/handle.js';
  * {@link renewAfterUse}, so a request that then fails renews nothing.
  */
 export async function sessionOf(ctx: Context, req: Request, renew = true): Promise<WechatSession> {
-  if (req.wechat) return req.wechat;
+  return sessionNow(ctx, req, renew);
+}
+
+/**
+ * {@link sessionOf}, answered synchronously when it can be (a session
+ * already on the request, or read from an in-process store with no renewal
+ * due): the session, or a promise of it. Throws (or rejects) the 401s.
+ */
+export function sessionNow(ctx: Context, req: Request, renew = true): WechatSession | Promise<WechatSession> {
+  if (req.wechat instanceof WechatSession) return req.wechat;
   const token = extractToken(req, ctx);
   if (token === undefined) throw new WechatError('WECHAT_SESSION_REQUIRED', 'Log in first: send the session token');
-  const session = await ctx.sessions.resolve(token, renew);
-  req.wechat = session;
-  return session;
+  const found = ctx.sessions.resolveNow(token, renew);
+  if (found instanceof WechatSession) return (req.wechat = found);
+  return found.then((session) => (req.wechat = session));
 }
 
 /** Renew `req.wechat` when due, after the request that used it succeeded. Never rejects. */
 export async function renewAfterUse(ctx: Context, req: Request): Promise<void> {
-  if (req.wechat) req.wechat = await ctx.sessions.renewIfDue(req.wechat);
+  if (req.wechat instanceof WechatSession) req.wechat = await ctx.sessions.renewIfDue(req.wechat);
 }

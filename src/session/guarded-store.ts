@@ -1,5 +1,6 @@
 import { StoreUnavailableError } from '../errors.js';
 import type { WechatStore } from '../store.js';
+import { syncReaderOf } from './sync-read.js';
 
 /** Told of every failed store call: which operation, and whether it timed out. */
 export type StoreFailureListener = (operation: string, timedOut: boolean) => void;
@@ -10,14 +11,37 @@ export type StoreFailureListener = (operation: string, timedOut: boolean) => voi
  * of hanging the request.
  */
 export class GuardedStore {
+  /** Calls under way, oldest first (every call has the same timeout, so deadlines come in order). */
+  readonly #waiting = new Set<Waiting>();
+  /** One timer for all of them, armed for the oldest deadline. */
+  #timer: ReturnType<typeof setTimeout> | undefined;
+  readonly #readNow: ((key: string) => string | null | undefined) | undefined;
+
   constructor(
     readonly inner: WechatStore,
     private readonly timeoutMs: number,
     private readonly onFailure?: StoreFailureListener,
-  ) {}
+  ) {
+    this.#readNow = syncReaderOf(inner);
+  }
 
   get(key: string): Promise<string | null | undefined> {
     return this.guard('get', () => this.inner.get(key));
+  }
+
+  /**
+   * The value under `key`: at once when the store answers in process (the
+   * memory store; nothing to time out), else as {@link get} does.
+   */
+  read(key: string): string | null | undefined | Promise<string | null | undefined> {
+    const readNow = this.#readNow;
+    if (readNow === undefined) return this.get(key);
+    try {
+      return readNow(key);
+    } catch (err) {
+      this.onFailure?.('get', false);
+      return Promise.reject(new StoreUnavailableError('get', err));
+    }
   }
 
   set(key: string, value: string, ttlSeconds: number): Promise<void> {
@@ -54,32 +78,62 @@ export class GuardedStore {
   }
 
   private guard<T>(operation: string, call: () => Promise<T>): Promise<T> {
+    let pending: Promise<T>;
+    try {
+      pending = call();
+    } catch (err) {
+      this.onFailure?.(operation, false);
+      return Promise.reject(new StoreUnavailableError(operation, err));
+    }
     return new Promise<T>((resolve, reject) => {
-      let settled = false;
-      const fail = (cause: unknown, timedOut: boolean) => {
-        if (settled) return;
-        settled = true;
-        clearTimeout(timer);
-        this.onFailure?.(operation, timedOut);
-        reject(new StoreUnavailableError(operation, cause));
-      };
-      const timer = setTimeout(() => fail(new Error(`no answer within ${this.timeoutMs} ms`), true), this.timeoutMs);
-      let pending: Promise<T>;
-      try {
-        pending = call();
-      } catch (err) {
-        fail(err, false);
-        return;
-      }
+      const waiting: Waiting = { deadline: performance.now() + this.timeoutMs, operation, reject, done: false };
+      this.#waiting.add(waiting);
+      if (this.#timer === undefined) this.#arm(this.timeoutMs);
       Promise.resolve(pending).then(
         (value) => {
-          if (settled) return;
-          settled = true;
-          clearTimeout(timer);
+          if (waiting.done) return;
+          waiting.done = true;
+          this.#waiting.delete(waiting);
           resolve(value);
         },
-        (err: unknown) => fail(err, false),
+        (err: unknown) => {
+          if (waiting.done) return;
+          waiting.done = true;
+          this.#waiting.delete(waiting);
+          this.onFailure?.(operation, false);
+          reject(new StoreUnavailableError(operation, err));
+        },
       );
     });
   }
+
+  #arm(ms: number): void {
+    // Unref'd: a store call alone does not keep the process up; the request waiting on it does.
+    this.#timer = setTimeout(this.#sweep, Math.max(1, Math.ceil(ms)));
+    this.#timer.unref?.();
+  }
+
+  /** Fail every call past its deadline, then re-arm for the oldest one left. */
+  readonly #sweep = (): void => {
+    this.#timer = undefined;
+    const now = performance.now();
+    for (const waiting of this.#waiting) {
+      if (waiting.deadline > now) {
+        this.#arm(waiting.deadline - now);
+        return;
+      }
+      waiting.done = true;
+      this.#waiting.delete(waiting);
+      this.onFailure?.(waiting.operation, true);
+      waiting.reject(new StoreUnavailableError(waiting.operation, new Error(`no answer within ${this.timeoutMs} ms`)));
+    }
+  };
+}
+
+/** A store call under way. */
+interface Waiting {
+  deadline: number;
+  operation: string;
+  reject(error: unknown): void;
+  done: boolean;
 }

@@ -1,4 +1,4 @@
-import type { WechatPhone, WechatSessionData, WechatUserInfo } from '../types.js';
+import type { WechatPhone, WechatRequestSession, WechatSessionData, WechatUserInfo } from '../types.js';
 
 /** What a handle needs from the session manager to save or end itself. */
 export interface SessionBackend {
@@ -16,7 +16,7 @@ export interface SessionBackend {
  * app.get('/api/me', requireWechatSession(wechat), (req, res) => res.json(req.wechat));
  * ```
  */
-export class WechatSession {
+export class WechatSession implements WechatRequestSession {
   readonly openid: string;
   readonly unionid: string | undefined;
   /** When the session lapses without further use (ms since the epoch). */

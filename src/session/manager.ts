@@ -67,10 +67,27 @@ export class SessionManager implements SessionBackend {
    * false); throws `WECHAT_SESSION_INVALID`.
    */
   async resolve(token: string, renew = true): Promise<WechatSession> {
+    return this.resolveNow(token, renew);
+  }
+
+  /**
+   * {@link resolve}, answered synchronously when the store reads in process
+   * (the memory store) and no renewal is due: the session itself, or a
+   * promise of it. Throws (or rejects) `WECHAT_SESSION_INVALID`.
+   */
+  resolveNow(token: string, renew = true): WechatSession | Promise<WechatSession> {
     if (!isTokenShaped(token)) throw invalid('The session token is malformed');
     const hash = hashToken(token);
     const key = this.sessionPrefix + hash;
-    const value = await this.store.get(key);
+    const value = this.store.read(key);
+    if (typeof value === 'object' && value !== null) {
+      return value.then((found) => this.found(token, hash, key, found, renew));
+    }
+    return this.found(token, hash, key, value, renew);
+  }
+
+  /** The session for the value read under `key`; renewed first when due. */
+  private found(token: string, hash: string, key: string, value: string | null | undefined, renew: boolean): WechatSession | Promise<WechatSession> {
     if (value === undefined || value === null) throw invalid();
     const record = decodeRecord(value);
     if (!record) {
@@ -82,7 +99,9 @@ export class SessionManager implements SessionBackend {
       this.store.destroy(key).catch(() => undefined);
       throw invalid('The session has expired');
     }
-    if (renew && now - record.r >= this.policy.renewAfter) await this.renew(key, record, now);
+    if (renew && now - record.r >= this.policy.renewAfter) {
+      return this.renew(key, record, now).then(() => this.handle(token, hash, record));
+    }
     return this.handle(token, hash, record);
   }
 
