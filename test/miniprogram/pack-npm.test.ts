@@ -2,8 +2,8 @@
  * The packed tarball, installed into a mini-program project and built with
  * miniprogram-ci's packNpm (WeChat DevTools' "Build npm", offline): the built
  * miniprogram_npm/express-wechat-session/ holds the client and nothing of the
- * server, and it logs in through the wx shim inside a sandbox with no Node
- * globals, as WeChat's JS engine has none.
+ * server, and it logs in to the demo server through the wx shim inside a
+ * sandbox with no Node globals, as WeChat's JS engine has none.
  */
 import { execFileSync } from 'node:child_process';
 import { generateKeyPairSync } from 'node:crypto';
@@ -12,8 +12,7 @@ import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { createContext, runInContext } from 'node:vm';
 import type * as Client from '../../src/miniprogram/index.js';
-import { startFakeServer, type FakeServer } from './fake-server.js';
-import { createWxShim } from './wx-shim.js';
+import { newUser, startDemo, type Demo } from './demo.js';
 
 const ROOT = join(__dirname, '..', '..');
 const FIXTURE = join(ROOT, 'test', 'fixtures', 'miniprogram-app');
@@ -21,7 +20,7 @@ const FIXTURE = join(ROOT, 'test', 'fixtures', 'miniprogram-app');
 let work: string;
 let app: string;
 let built: string;
-let server: FakeServer;
+let demo: Demo;
 let warnings: unknown[];
 
 function run(cmd: string, args: string[], cwd: string): string {
@@ -100,13 +99,13 @@ beforeAll(async () => {
   work = mkdtempSync(join(tmpdir(), 'wxs-packnpm-'));
   app = join(work, 'app');
   built = join(app, 'miniprogram_npm', 'express-wechat-session');
-  server = await startFakeServer();
+  demo = await startDemo();
   installPackedTarball();
   warnings = packNpm();
 }, 180_000);
 
 afterAll(async () => {
-  await server?.close();
+  await demo?.stop();
   if (work) rmSync(work, { recursive: true, force: true });
 });
 
@@ -131,14 +130,15 @@ describe('packNpm of the packed tarball', () => {
 
   it('loads where there are no Node globals and logs in through the wx shim', async () => {
     const { createMiniProgramClient } = loadInSandbox(built);
-    const wx = createWxShim({ baseUrl: server.url, getCode: () => server.issueCode('bob') });
-    const api = createMiniProgramClient({ wx, baseUrl: server.url });
-    await expect(api.request({ url: '/api/me' })).resolves.toEqual({ openid: 'o-bob' });
-    expect(server.logins).toBe(1);
+    const { openid, wx, sent } = newUser(demo);
+    const api = createMiniProgramClient({ wx, baseUrl: demo.url });
+    await expect(api.request({ url: '/api/me' })).resolves.toEqual({ openid, unionid: null });
+    expect(sent('/wechat/login').map((r) => r.status)).toEqual([200]);
     await expect(api.getPhoneNumber({ errMsg: 'getPhoneNumber:fail user deny' })).rejects.toMatchObject({
       code: 'WECHAT_PERMISSION_DENIED',
     });
     await api.logout();
+    expect(sent('/wechat/logout').map((r) => r.status)).toEqual([204]);
     expect(wx.storage.size).toBe(0);
   });
 

@@ -1,102 +1,132 @@
-import { createMiniProgramClient, type MiniProgramClient } from '../../src/miniprogram/index.js';
-import { startFakeServer, type FakeServer } from './fake-server.js';
-import { createWxShim, type WxShim } from './wx-shim.js';
+/**
+ * getPhoneNumber against the demo server and its WeChat stand-in, in both
+ * flows: the phone code, and the legacy ciphertext that only opens with the
+ * session_key the server holds.
+ */
+import { newUser, startDemo, type Demo, type User } from './demo.js';
 
-let server: FakeServer;
-let wx: WxShim;
-let api: MiniProgramClient;
+let demo: Demo;
+let user: User;
 
-const hits = (path: string): number => server.hits.get(path) ?? 0;
+const NUMBER = '13800138000';
+const PHONE = { phoneNumber: NUMBER, purePhoneNumber: NUMBER, countryCode: '86' };
 const ok = (extra: object = {}) => ({ errMsg: 'getPhoneNumber:ok', ...extra });
-const PHONE = { phoneNumber: '13800138000', purePhoneNumber: '13800138000', countryCode: '86' };
+const exchanges = async (): Promise<number> => (await demo.standIn.calls()).jscode2session;
+const phoneCode = () => demo.standIn.phoneCode(user.openid, NUMBER);
+const encrypted = () => demo.standIn.encryptPhone(user.openid, NUMBER);
+
+beforeAll(async () => {
+  demo = await startDemo();
+});
+afterAll(() => demo?.stop());
 
 beforeEach(async () => {
-  server = await startFakeServer();
-  wx = createWxShim({ baseUrl: server.url, getCode: () => server.issueCode('alice') });
-  api = createMiniProgramClient({ wx, baseUrl: server.url });
+  await demo.standIn.resetCalls();
+  user = newUser(demo);
 });
-afterEach(() => server.close());
+afterEach(() => demo.standIn.heal());
 
 describe('getPhoneNumber', () => {
-  it('sends the phone code (current flow)', async () => {
-    await expect(api.getPhoneNumber(ok({ code: server.issuePhoneCode() }), { path: '/wechat/phone' })).resolves.toEqual(PHONE);
-    expect(server.logins).toBe(1);
+  it('sends the phone code (current flow), logging in first', async () => {
+    await expect(user.api.getPhoneNumber(ok({ code: await phoneCode() }), { path: '/wechat/phone' })).resolves.toEqual(PHONE);
+    expect(user.wx.calls.login).toBe(1);
+    expect(await demo.standIn.calls()).toMatchObject({ jscode2session: 1, getuserphonenumber: 1 });
   });
 
-  it('retries the phone code once after an expired token', async () => {
-    await api.login();
-    server.expireAll();
-    await expect(api.getPhoneNumber(ok({ code: server.issuePhoneCode() }))).resolves.toEqual(PHONE);
-    expect(server.logins).toBe(2);
-    expect(hits('/wechat/phone')).toBe(2);
+  it('retries the phone code once after the server forgot the session', async () => {
+    await user.api.login();
+    await demo.revoke(user.token());
+    await expect(user.api.getPhoneNumber(ok({ code: await phoneCode() }))).resolves.toEqual(PHONE);
+    expect(user.wx.calls.login).toBe(2);
+    expect(user.sent('/wechat/phone').map((r) => r.status)).toEqual([401, 200]);
+    expect(await demo.standIn.calls()).toMatchObject({ jscode2session: 2, getuserphonenumber: 1 });
   });
 
   it('sends encryptedData and iv (legacy flow) without any wx call in between', async () => {
-    await api.login();
-    const detail = ok(server.encryptPhone('alice'));
-    const before = { ...wx.calls };
-    await expect(api.getPhoneNumber(detail)).resolves.toEqual(PHONE);
-    expect(wx.calls).toEqual({ ...before, request: before.request + 1 });
+    await user.api.login();
+    const detail = ok(await encrypted());
+    const before = { ...user.wx.calls };
+    await expect(user.api.getPhoneNumber(detail)).resolves.toEqual(PHONE);
+    expect(user.wx.calls).toEqual({ ...before, request: before.request + 1 });
   });
 
-  it('on a stale session_key logs in again and asks for another tap', async () => {
-    await api.login();
-    const stale = ok(server.encryptPhone('alice'));
-    await api.login({ force: true }); // a login in the background rotates the session_key
-    const token = api.getSession()?.token as string;
-    const failure = api.getPhoneNumber(stale);
+  it('on a session_key changed by a background wx.login, logs in again and asks for another tap; the next tap works', async () => {
+    await user.api.login();
+    const stale = ok(await encrypted());
+    await user.api.login({ force: true }); // a login in the background rotates the session_key
+    const token = user.token();
+    const failure = user.api.getPhoneNumber(stale);
     await expect(failure).rejects.toMatchObject({ code: 'WECHAT_PHONE_RETRY', status: 401 });
     const error = (await failure.catch((e: Error) => e)) as Error;
     expect(JSON.stringify({ ...error, message: error.message })).not.toContain(token);
-    expect(wx.calls.login).toBe(3);
-    expect(api.getSession()?.token).not.toBe(token);
-    await expect(api.getPhoneNumber(ok(server.encryptPhone('alice')))).resolves.toEqual(PHONE);
-    expect(wx.calls.login).toBe(3);
+    expect(user.wx.calls.login).toBe(3);
+    expect(user.token()).not.toBe(token);
+    await expect(user.api.getPhoneNumber(ok(await encrypted()))).resolves.toEqual(PHONE);
+    expect(user.wx.calls.login).toBe(3);
+    expect(user.sent('/wechat/phone').map((r) => r.status)).toEqual([401, 200]);
   });
 
-  it('with an expired token, logs in again and asks for another tap (the ciphertext cannot open with a new key)', async () => {
-    await api.login();
-    const detail = ok(server.encryptPhone('alice'));
-    server.expireAll();
-    await expect(api.getPhoneNumber(detail)).rejects.toMatchObject({ code: 'WECHAT_PHONE_RETRY', status: 401 });
-    expect(hits('/wechat/phone')).toBe(1);
-    expect(server.logins).toBe(2);
+  it('with a token the server forgot, logs in again and asks for another tap (the ciphertext cannot open with a new key)', async () => {
+    await user.api.login();
+    const detail = ok(await encrypted());
+    await demo.revoke(user.token());
+    await expect(user.api.getPhoneNumber(detail)).rejects.toMatchObject({ code: 'WECHAT_PHONE_RETRY', status: 401 });
+    expect(user.sent('/wechat/phone')).toHaveLength(1);
+    expect(await exchanges()).toBe(2);
   });
 
   it('waits for a login under way and sends the ciphertext made with its session_key', async () => {
-    let codeIssued!: () => void;
-    const issued = new Promise<void>((resolve) => (codeIssued = resolve));
-    const getCode = (): string => {
-      const code = server.issueCode('alice');
-      codeIssued();
+    let issued!: () => void;
+    let release!: () => void;
+    const codeIssued = new Promise<void>((resolve) => (issued = resolve));
+    const released = new Promise<void>((resolve) => (release = resolve));
+    // wx.login answers only once released: WeChat has rotated the key, the server has not seen the code yet.
+    user = newUser(demo, {}, async () => {
+      const code = await demo.standIn.loginCode(user.openid);
+      issued();
+      await released;
       return code;
-    };
-    wx = createWxShim({ baseUrl: server.url, getCode });
-    api = createMiniProgramClient({ wx, baseUrl: server.url });
-    const launching = api.login();
-    await issued; // wx.login has answered (the key rotated); the server has not seen the login yet
-    expect(server.logins).toBe(0);
-    await expect(api.getPhoneNumber(ok(server.encryptPhone('alice')))).resolves.toEqual(PHONE);
+    });
+    const launching = user.api.login();
+    await codeIssued;
+    const detail = ok(await encrypted());
+    expect(await exchanges()).toBe(0);
+    const phone = user.api.getPhoneNumber(detail);
+    release();
+    await expect(phone).resolves.toEqual(PHONE);
     await launching;
-    expect(wx.calls.login).toBe(1);
+    expect(user.wx.calls.login).toBe(1);
   });
 
   it('without a session, logs in and asks for another tap, sending no ciphertext', async () => {
-    await expect(api.getPhoneNumber(ok(server.encryptPhone('alice')))).rejects.toMatchObject({ code: 'WECHAT_PHONE_RETRY' });
-    expect(hits('/wechat/phone')).toBe(0);
-    expect(api.getSession()).not.toBeNull();
+    await demo.standIn.loginCode(user.openid); // an earlier wx.login whose code never reached the server
+    await expect(user.api.getPhoneNumber(ok(await encrypted()))).rejects.toMatchObject({ code: 'WECHAT_PHONE_RETRY' });
+    expect(user.sent('/wechat/phone')).toHaveLength(0);
+    expect(user.api.getSession()).not.toBeNull();
   });
 
   it('rejects a denied permission without calling the server', async () => {
-    await expect(api.getPhoneNumber({ errMsg: 'getPhoneNumber:fail user deny' })).rejects.toMatchObject({
+    await expect(user.api.getPhoneNumber({ errMsg: 'getPhoneNumber:fail user deny' })).rejects.toMatchObject({
       code: 'WECHAT_PERMISSION_DENIED',
       errMsg: 'getPhoneNumber:fail user deny',
     });
-    expect(wx.calls).toEqual({ login: 0, checkSession: 0, request: 0 });
+    expect(user.wx.calls).toEqual({ login: 0, checkSession: 0, request: 0 });
+    expect(await demo.standIn.calls()).toMatchObject({ jscode2session: 0, getuserphonenumber: 0 });
   });
 
   it('rejects a detail with neither code nor ciphertext', async () => {
-    await expect(api.getPhoneNumber(ok())).rejects.toMatchObject({ code: 'WECHAT_BAD_REQUEST' });
-    expect(wx.calls.request).toBe(0);
+    await expect(user.api.getPhoneNumber(ok())).rejects.toMatchObject({ code: 'WECHAT_BAD_REQUEST' });
+    expect(user.wx.calls.request).toBe(0);
+  });
+
+  it("passes WeChat's rate limit on the phone code through, without logging in again", async () => {
+    await user.api.login();
+    await demo.standIn.fail({ errcode: 45011 }, { api: 'getuserphonenumber', times: 1 });
+    await expect(user.api.getPhoneNumber(ok({ code: await phoneCode() }))).rejects.toMatchObject({
+      code: 'WECHAT_RATE_LIMITED',
+      status: 429,
+    });
+    expect(user.wx.calls.login).toBe(1);
+    expect(user.sent('/wechat/phone')).toHaveLength(1);
   });
 });

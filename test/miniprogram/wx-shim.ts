@@ -3,8 +3,9 @@
  * `wx.login` takes its codes from a function (a local WeChat stand-in),
  * `wx.request` goes through `fetch` and, like WeChat's domain allowlist,
  * only to `baseUrl`; storage is a Map holding JSON copies, and
- * `wx.checkSession` can be told that WeChat's session_key is dead. It uses
- * nothing of Node, so a browser page can use it too.
+ * `wx.checkSession` can be told that WeChat's session_key is dead, and the
+ * network can be made slow. It uses nothing of Node, so a browser page can
+ * use it too.
  */
 import type {
   StoredSession,
@@ -25,12 +26,22 @@ export interface WxShimOptions {
 export interface WxShim extends WxLike {
   /** Calls made so far, per API. */
   readonly calls: { login: number; checkSession: number; request: number };
-  /** Every `wx.request`: method, URL and headers (for assertions). */
-  readonly requests: { method: string; url: string; header: Record<string, string> }[];
+  /** Every `wx.request`: method, URL, headers, and the HTTP status once answered (for assertions). */
+  readonly requests: SentRequest[];
   /** The storage, as JSON text per key. */
   readonly storage: Map<string, string>;
   /** Make `wx.checkSession` fail until the next `wx.login`, as when WeChat's session_key expired. */
   killSession(): void;
+  /** Hold every later `wx.request` this long before it leaves (a slow network; counted in its `timeout`). 0 by default. */
+  delayRequests(ms: number): void;
+}
+
+export interface SentRequest {
+  method: string;
+  url: string;
+  header: Record<string, string>;
+  /** The HTTP status of the answer, once it came. */
+  status?: number;
 }
 
 /** Create a `wx` stand-in. */
@@ -40,11 +51,13 @@ export function createWxShim(options: WxShimOptions): WxShim {
   const calls = { login: 0, checkSession: 0, request: 0 };
   const requests: WxShim['requests'] = [];
   let alive = false;
+  let delay = 0;
   return {
     calls,
     requests,
     storage,
     killSession: () => void (alive = false),
+    delayRequests: (ms) => void (delay = ms),
     login(option: WxLoginOption) {
       calls.login += 1;
       later(async () => {
@@ -65,12 +78,13 @@ export function createWxShim(options: WxShimOptions): WxShim {
     request(option: WxRequestOption) {
       calls.request += 1;
       const header = Object.assign({ 'content-type': 'application/json' }, option.header) as Record<string, string>;
-      requests.push({ method: option.method ?? 'GET', url: option.url, header });
+      const sent: SentRequest = { method: option.method ?? 'GET', url: option.url, header };
+      requests.push(sent);
       if (option.url !== baseUrl && !option.url.startsWith(baseUrl + '/')) {
         later(() => option.fail({ errMsg: 'request:fail url not in domain list' }));
         return;
       }
-      void fetchInto(option, header);
+      void fetchInto(option, sent, delay);
     },
     getStorageSync(key: string) {
       const text = storage.get(key);
@@ -89,16 +103,18 @@ function later(fn: () => unknown): void {
   setTimeout(() => void fn(), 0);
 }
 
-async function fetchInto(option: WxRequestOption, header: Record<string, string>): Promise<void> {
-  const method = option.method ?? 'GET';
+async function fetchInto(option: WxRequestOption, sent: SentRequest, delay: number): Promise<void> {
+  const { method, header } = sent;
   let url = option.url;
   let body: string | undefined;
   if (option.data !== undefined && (method === 'GET' || method === 'HEAD')) url = withQuery(url, option.data);
   else if (option.data !== undefined) body = typeof option.data === 'string' ? option.data : JSON.stringify(option.data);
   try {
     const signal = AbortSignal.timeout(option.timeout ?? 60000);
+    if (delay > 0) await sleep(delay, signal);
     const res = await fetch(url, { method, headers: header, body, signal });
     const text = await res.text();
+    sent.status = res.status;
     const answerHeader: Record<string, string> = {};
     res.headers.forEach((value, name) => void (answerHeader[name] = value));
     option.success({ data: parse(text, option.dataType), statusCode: res.status, header: answerHeader });
@@ -106,6 +122,14 @@ async function fetchInto(option: WxRequestOption, header: Record<string, string>
     const timedOut = (error as Error).name === 'TimeoutError';
     option.fail({ errMsg: timedOut ? 'request:fail timeout' : `request:fail ${(error as Error).message}` });
   }
+}
+
+/** Wait `ms`, or reject with the signal's reason once it aborts. */
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(resolve, ms);
+    signal.addEventListener('abort', () => (clearTimeout(timer), reject(signal.reason)), { once: true });
+  });
 }
 
 /** `dataType: 'json'` (the default) parses the body when it can, and otherwise keeps the text, as WeChat does. */
