@@ -1,5 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import { WechatError } from '../errors.js';
+import { isTokenShaped } from '../session/token.js';
 
 export interface TokenTransport {
   bearer: boolean;
@@ -14,8 +15,18 @@ const OWS = /^[ \t]+|[ \t]+$/g;
 function occurrences(req: IncomingMessage, name: string): number {
   let count = 0;
   const raw = req.rawHeaders;
-  for (let i = 0; i < raw.length; i += 2) if (raw[i]!.length === name.length && raw[i]!.toLowerCase() === name) count++;
+  for (let i = 0; i < raw.length; i += 2) {
+    const header = raw[i]!;
+    if (header.length === name.length && (header === name || header.toLowerCase() === name)) count++;
+  }
   return count;
+}
+
+/** `Bearer <token>` with one space and a token-shaped value, the usual header: taken without the general pattern. */
+function plainBearer(authorization: string): string | undefined {
+  if (!authorization.startsWith('Bearer ')) return undefined;
+  const token = authorization.slice(7);
+  return isTokenShaped(token) ? token : undefined;
 }
 
 /**
@@ -29,9 +40,12 @@ export function extractToken(req: IncomingMessage, transport: TokenTransport): s
     const authorization = req.headers.authorization;
     if (authorization !== undefined) {
       if (occurrences(req, 'authorization') > 1) throw new WechatError('WECHAT_SESSION_INVALID', 'The Authorization header is repeated');
-      const match = BEARER.exec(authorization);
-      if (match) fromBearer = match[1];
-      else if (/^Bearer\b/i.test(authorization)) throw new WechatError('WECHAT_SESSION_INVALID', 'The Authorization header is malformed');
+      fromBearer = plainBearer(authorization);
+      if (fromBearer === undefined) {
+        const match = BEARER.exec(authorization);
+        if (match) fromBearer = match[1];
+        else if (/^Bearer\b/i.test(authorization)) throw new WechatError('WECHAT_SESSION_INVALID', 'The Authorization header is malformed');
+      }
     }
   }
   let fromHeader: string | undefined;

@@ -4,7 +4,7 @@ import type { WechatLogger } from '../log.js';
 import type { GuardedStore } from './guarded-store.js';
 import { withKeyLock } from './key-lock.js';
 import { WechatSession, type SessionBackend } from './handle.js';
-import { decodeIndex, decodeRecord, encodeRecord, RECORD_VERSION, type SessionRecord } from './record.js';
+import { decodeIndex, decodeRecord, encodeRecord, readRecord, RECORD_VERSION, type SessionRecord } from './record.js';
 import { createToken, hashToken, isTokenShaped } from './token.js';
 
 export interface SessionPolicy {
@@ -89,7 +89,7 @@ export class SessionManager implements SessionBackend {
   /** The session for the value read under `key`; renewed first when due. */
   private found(token: string, hash: string, key: string, value: string | null | undefined, renew: boolean): WechatSession | Promise<WechatSession> {
     if (value === undefined || value === null) throw invalid();
-    const record = decodeRecord(value);
+    const record = readRecord(value);
     if (!record) {
       this.log.warn({ event: 'store.corrupt', key: this.sessionPrefix + '…' }, 'ignored a stored value that is not a session');
       throw invalid();
@@ -100,7 +100,7 @@ export class SessionManager implements SessionBackend {
       throw invalid('The session has expired');
     }
     if (renew && now - record.r >= this.policy.renewAfter) {
-      return this.renew(key, record, now).then(() => this.handle(token, hash, record));
+      return this.renew(key, record, now).then((renewed) => this.handle(token, hash, renewed));
     }
     return this.handle(token, hash, record);
   }
@@ -115,10 +115,9 @@ export class SessionManager implements SessionBackend {
     const hash = hashToken(session.token);
     const key = this.sessionPrefix + hash;
     const value = await this.store.get(key).catch(() => undefined);
-    const record = value ? decodeRecord(value) : undefined;
+    const record = value ? readRecord(value) : undefined;
     if (!record || record.o !== session.openid || now - record.r < this.policy.renewAfter) return session;
-    await this.renew(key, record, now);
-    const renewed = this.handle(session.token, hash, record);
+    const renewed = this.handle(session.token, hash, await this.renew(key, record, now));
     if (session.phone) renewed.phone = session.phone;
     return renewed;
   }
@@ -167,7 +166,7 @@ export class SessionManager implements SessionBackend {
     await this.store.destroy(this.sessionPrefix + hash);
   }
 
-  private handle(token: string, hash: string, record: SessionRecord): WechatSession {
+  private handle(token: string, hash: string, record: Readonly<SessionRecord>): WechatSession {
     return new WechatSession(
       {
         openid: record.o,
@@ -182,16 +181,18 @@ export class SessionManager implements SessionBackend {
     );
   }
 
-  private async renew(key: string, record: SessionRecord, now: number): Promise<void> {
-    record.r = now;
+  /** Write `record` renewed at `now`; resolves the renewed record (records read are shared: never changed in place). */
+  private async renew(key: string, record: Readonly<SessionRecord>, now: number): Promise<SessionRecord> {
+    const renewed: SessionRecord = { ...record, r: now };
     try {
-      await this.store.replace(key, encodeRecord(record), this.policy.ttl);
-      await this.renewIndex(record.o);
-      this.emit('renew', { openid: record.o });
+      await this.store.replace(key, encodeRecord(renewed), this.policy.ttl);
+      await this.renewIndex(renewed.o);
+      this.emit('renew', { openid: renewed.o });
     } catch {
       // The session resolved; a failed renewal only means it lapses sooner.
-      this.log.warn({ event: 'session.renew_failed', openid: record.o }, 'could not renew session');
+      this.log.warn({ event: 'session.renew_failed', openid: renewed.o }, 'could not renew session');
     }
+    return renewed;
   }
 
   /** Keep the openid's index alive as long as its longest-lived session. */
