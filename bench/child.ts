@@ -53,10 +53,11 @@ interface Answer {
 export function startChild(
   script: string,
   args: string[] = [],
-  options: { exposeGc?: boolean; cpuProfileDir?: string } = {},
+  options: { exposeGc?: boolean; cpuProfileDir?: string; cpuProfileName?: string } = {},
 ): Promise<ChildHandle> {
   const execArgv = ['--require', 'tsx/cjs', ...(options.exposeGc ? ['--expose-gc'] : [])];
   if (options.cpuProfileDir) execArgv.push('--cpu-prof', `--cpu-prof-dir=${options.cpuProfileDir}`);
+  if (options.cpuProfileDir && options.cpuProfileName) execArgv.push(`--cpu-prof-name=${options.cpuProfileName}`);
   const child = spawn(process.execPath, [...execArgv, join(ROOT, 'bench', script), ...args], {
     cwd: ROOT,
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],

@@ -5,7 +5,7 @@
  * payload, in timed slices that alternate between the two.
  */
 import { createCipheriv, randomBytes } from 'node:crypto';
-import { decryptWechatData } from '../src/index.js';
+import { library } from './library.js';
 import { failStart, serveParent } from './ipc.js';
 import { referenceDecrypt } from './reference-decrypt.js';
 
@@ -32,6 +32,8 @@ function makePayload(): Payload {
 }
 
 type Decrypt = (p: Payload) => unknown;
+
+const { decryptWechatData } = library();
 
 const IMPLEMENTATIONS: Readonly<Record<string, Decrypt>> = {
   ours: (p) => decryptWechatData(p.sessionKey, p.encryptedData, p.iv, { appId: APP_ID }),

@@ -61,7 +61,8 @@ async function startConfig(row: HttpRow, deps: HttpPhaseDeps): Promise<Live | Ht
   let server: ChildHandle | undefined;
   try {
     const profiled = deps.settings.profile.includes(row.name);
-    server = await startChild('server-process.ts', [row.name], profiled ? { cpuProfileDir: deps.profileDir } : {});
+    const profile = { cpuProfileDir: deps.profileDir, cpuProfileName: `${row.name}.cpuprofile` };
+    server = await startChild('server-process.ts', [row.name], profiled ? profile : {});
     const info = deps.standIn.info as { url: string; appId: string; appSecret: string };
     const fixture = await deps.standIn.ask<ServerEnv['fixture']>({ type: 'phone', openid: `oBench-${row.name}` });
     const env: ServerEnv = { standIn: info, redisUrl: `redis://127.0.0.1:${deps.redisPort}`, fixture: { ...fixture, openid: `oBench-${row.name}` } };

@@ -16,6 +16,8 @@ import { buildChecks } from './checks.js';
 import { canPin, HELPER_CORE, pin, ROOT, startChild, type ChildHandle } from './child.js';
 import { measureConfigurations, startConfigurations, stopConfigurations, type StartedConfigurations } from './http-phase.js';
 import { measureDecrypt, measureSizes } from './resource-phase.js';
+import { compileLibrary } from './library.js';
+import { profileTable } from './profile-summary.js';
 import { HTTP_ROWS } from './rows.js';
 import { readSettings, type BenchSettings } from './settings.js';
 import { checksTable, configurationTable } from './table.js';
@@ -44,6 +46,7 @@ async function header(settings: BenchSettings, redisPort: number, pinning: boole
     `- Node ${process.versions.node}, Express ${versionOf('express')}, redis-server ${redisVersion}, redis (node-redis) ${versionOf('redis')}, ` +
       `express-session ${versionOf('express-session')}, connect-redis ${versionOf('connect-redis')}, ` +
       `wafer-node-session ${versionOf('wafer-node-session')}, autocannon ${versionOf('autocannon')}`,
+    '- the library runs as compiled JavaScript (tsc, tsconfig.build.json: the CommonJS build users `require`), not through tsx',
     `- ${settings.rounds} rounds × ${settings.duration} s per configuration after a ${settings.warmup} s warm-up, ` +
       `rounds interleaved, medians; ${settings.connections} keep-alive connections; ${settings.sessions} sessions for the size rows` +
       (settings.quick ? ' (BENCH_QUICK: a smoke run, not for quoting)' : ''),
@@ -60,15 +63,22 @@ async function helper(script: string, pinning: boolean, children: ChildHandle[])
   return child;
 }
 
-/** Move the CPU profiles out of the servers' directory (removed at the end) and say where they are. */
-function keepProfiles(from: string): void {
+/**
+ * Move the CPU profiles out of the servers' directory (removed at the end),
+ * say where they are, and return a summary of each: where its busy time went.
+ */
+function keepProfiles(from: string): string {
   const to = mkdtempSync(join(tmpdir(), 'wxs-bench-profiles-'));
-  if (existsSync(from)) for (const name of readdirSync(from)) renameSync(join(from, name), join(to, name));
+  const names = existsSync(from) ? readdirSync(from).filter((name) => name.endsWith('.cpuprofile')).sort() : [];
+  for (const name of names) renameSync(join(from, name), join(to, name));
   log(`CPU profiles (written as the servers exit): ${to}`);
+  const sections = names.map((name) => [`#### ${name.replace(/\.cpuprofile$/, '')}`, '', profileTable(join(to, name)), ''].join('\n'));
+  return sections.length > 0 ? ['### CPU profiles (self time, busy time only)', '', ...sections].join('\n') : '';
 }
 
 async function main(): Promise<void> {
   const settings = readSettings();
+  log(`library compiled to ${compileLibrary(ROOT)}`);
   const pinning = canPin();
   if (pinning) pin(process.pid, HELPER_CORE);
   const dir = makeServerDir();
@@ -104,7 +114,7 @@ async function main(): Promise<void> {
       '',
     ];
     process.stdout.write(out.join('\n'));
-    if (settings.profile.length > 0) keepProfiles(profileDir);
+    if (settings.profile.length > 0) process.stdout.write(`\n${keepProfiles(profileDir)}\n`);
     log(`done in ${((Date.now() - began) / 1000).toFixed(0)} s`);
   } finally {
     if (started) await stopConfigurations(started);

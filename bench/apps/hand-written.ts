@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import express from 'express';
-import { memoryStore } from '../../adapters/memory.js';
+import { memoryAdapter } from '../library.js';
 import { referenceDecrypt } from '../reference-decrypt.js';
 import type { BuiltConfig, LoadShape, ServerEnv } from './shared.js';
 
@@ -13,7 +13,7 @@ const TTL_SECONDS = 3 * 24 * 3600;
  */
 export async function handLoginConfig(env: ServerEnv): Promise<BuiltConfig> {
   const { url, appId, appSecret } = env.standIn;
-  const store = memoryStore();
+  const store = memoryAdapter().memoryStore(); // the same store as the library's login row
   const app = express();
   app.post('/login', express.json(), async (req, res) => {
     const code = String((req.body as { code?: unknown }).code ?? '');
@@ -54,4 +54,41 @@ export async function handPhoneConfig(env: ServerEnv): Promise<BuiltConfig> {
     body: JSON.stringify({ encryptedData: env.fixture.encryptedData, iv: env.fixture.iv }),
   });
   return { app, load, close: async () => undefined };
+}
+
+/**
+ * The least a Redis-backed protected route can do: read the bearer token,
+ * one node-redis `GET` of the session stored under it, `JSON.parse`, answer.
+ * No hashing, no expiry check, no renewal, no shape checks. With `cached`,
+ * the client is created with `RESP: 3` and `clientSideCache`, read directly.
+ * The floor under the library's Redis rows: what one read through node-redis
+ * costs on this machine.
+ */
+export async function handRedisConfig(env: ServerEnv, cached: boolean): Promise<BuiltConfig> {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { createClient } = require('redis') as typeof import('redis');
+  const client = cached
+    ? createClient({ url: env.redisUrl, RESP: 3, clientSideCache: { ttl: 0, maxEntries: 10_000 } })
+    : createClient({ url: env.redisUrl });
+  client.on('error', (error: Error) => console.error(`bench redis client: ${error.message}`));
+  await client.connect();
+  const token = randomBytes(24).toString('base64url');
+  await client.set(`hand:${token}`, JSON.stringify({ openid: env.fixture.openid, sessionKey: env.fixture.sessionKey }), { EX: TTL_SECONDS });
+  const app = express();
+  app.post('/login', (_req, res) => {
+    res.status(204).end(); // same route table as the library's configuration
+  });
+  app.get('/api/me', (req, res) => {
+    const header = req.headers.authorization ?? '';
+    client.get(`hand:${header.slice(7)}`).then(
+      (value) => {
+        if (typeof value !== 'string') return void res.status(401).json({ code: 'UNAUTHORIZED' });
+        const session = JSON.parse(value) as { openid: string };
+        res.json({ openid: session.openid });
+      },
+      () => void res.status(503).json({ code: 'STORE_UNAVAILABLE' }),
+    );
+  });
+  const load = async (): Promise<LoadShape> => ({ method: 'GET', path: '/api/me', headers: { authorization: `Bearer ${token}` } });
+  return { app, load, close: () => client.close() };
 }

@@ -29,4 +29,6 @@ export const BUILDERS: Readonly<Record<string, Builder>> = {
   'phone-hand': (env) => lazy<Hand>('./hand-written.js').handPhoneConfig(env),
   'login-ours': ours('memory', 'login'),
   'login-hand': (env) => lazy<Hand>('./hand-written.js').handLoginConfig(env),
+  'redis-hand': (env) => lazy<Hand>('./hand-written.js').handRedisConfig(env, false),
+  'redis-csc-hand': (env) => lazy<Hand>('./hand-written.js').handRedisConfig(env, true),
 };

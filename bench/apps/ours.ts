@@ -1,14 +1,13 @@
 import express from 'express';
-import { memoryStore } from '../../adapters/memory.js';
-import { redisStore } from '../../adapters/redis.js';
-import { decryptPhone, requireWechatSession, wechatLogin, type WechatSessionOptions, type WechatStore } from '../../src/index.js';
+import type { WechatSessionOptions, WechatStore } from '../../src/index.js';
+import { library, memoryAdapter, redisAdapter } from '../library.js';
 import { expectOk, postJson, type BuiltConfig, type LoadShape, type ServerEnv } from './shared.js';
 
 export type OursStore = 'memory' | 'redis' | 'redis-csc';
 export type OursRoute = 'resolve' | 'phone' | 'login';
 
 async function openStore(kind: OursStore, redisUrl: string): Promise<{ store: WechatStore; close(): Promise<void> }> {
-  if (kind === 'memory') return { store: memoryStore(), close: async () => undefined };
+  if (kind === 'memory') return { store: memoryAdapter().memoryStore(), close: async () => undefined };
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { createClient } = require('redis') as typeof import('redis');
   const client =
@@ -17,7 +16,7 @@ async function openStore(kind: OursStore, redisUrl: string): Promise<{ store: We
       : createClient({ url: redisUrl, RESP: 3, clientSideCache: { ttl: 0, maxEntries: 10_000 } });
   client.on('error', (error: Error) => console.error(`bench redis client: ${error.message}`));
   await client.connect();
-  return { store: redisStore({ client: client as never, prefix: 'bench:' }), close: () => client.close() };
+  return { store: redisAdapter().redisStore({ client: client as never, prefix: 'bench:' }), close: () => client.close() };
 }
 
 /**
@@ -26,6 +25,7 @@ async function openStore(kind: OursStore, redisUrl: string): Promise<{ store: We
  */
 export async function oursConfig(env: ServerEnv, storeKind: OursStore, route: OursRoute): Promise<BuiltConfig> {
   const { store, close } = await openStore(storeKind, env.redisUrl);
+  const { decryptPhone, requireWechatSession, wechatLogin } = library();
   const options: WechatSessionOptions = {
     appId: env.standIn.appId,
     appSecret: env.standIn.appSecret,

@@ -20,10 +20,14 @@ export function bodyWasAbandoned(req: IncomingMessage): boolean {
   return abandoned.has(req);
 }
 
+const PLAIN_JSON: { type: string; charset?: string } = Object.freeze({ type: 'application/json' });
+
 /** Media type and charset of a Content-Type header. */
 function contentType(req: IncomingMessage): { type: string; charset?: string } {
   const header = req.headers['content-type'];
   if (!header) return { type: '' };
+  if (header === 'application/json') return PLAIN_JSON; // what wx.request sends
+
   const [type, ...params] = header.split(';');
   const charset = params.map((p) => p.trim().toLowerCase()).find((p) => p.startsWith('charset='));
   return { type: type!.trim().toLowerCase(), charset: charset?.slice(8).replace(/"/g, '') };

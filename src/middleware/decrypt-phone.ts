@@ -5,11 +5,11 @@ import { decryptWechatData } from '../crypto/decrypt.js';
 import { WechatError } from '../errors.js';
 import { optionalString, readFields } from '../http/body.js';
 import { failRequest } from '../http/respond.js';
-import { errorFields, maskPhone } from '../log.js';
+import { debugEnabled, errorFields, maskPhone } from '../log.js';
 import type { WechatSessionOptions } from '../options.js';
-import type { WechatSession } from '../session/handle.js';
+import { WechatSession } from '../session/handle.js';
 import type { WechatPhone } from '../types.js';
-import { renewAfterUse, sessionOf } from './resolve.js';
+import { renewAfterUse, sessionNow } from './resolve.js';
 
 const PHONE_CODE_SHAPE = /^[\x21-\x7e]{1,256}$/;
 
@@ -46,7 +46,8 @@ async function fromEncryptedData(ctx: Context, session: WechatSession, encrypted
 }
 
 async function phoneOf(ctx: Context, req: Request): Promise<WechatPhone> {
-  const session = await sessionOf(ctx, req, false); // renewed only once the lookup succeeded
+  const found = sessionNow(ctx, req, false); // renewed only once the lookup succeeded
+  const session = found instanceof WechatSession ? found : await found;
   const fields = await readFields(req, ctx.opts.bodyLimit, ctx.opts.bodyTimeout);
   const errMsg = optionalString(fields, 'errMsg', 256);
   const encryptedData = optionalString(fields, 'encryptedData');
@@ -78,12 +79,17 @@ export function decryptPhone(options: WechatSessionOptions): RequestHandler {
   const ctx = getContext(options);
   return function decryptPhone(req, res, next) {
     const started = performance.now();
-    phoneOf(ctx, req)
-      .then(async (phone) => {
-        await renewAfterUse(ctx, req);
-        req.wechat!.phone = phone;
-        res.setHeader('Cache-Control', 'no-store');
+    const keep = (phone: WechatPhone): void => {
+      req.wechat!.phone = phone;
+      res.setHeader('Cache-Control', 'no-store');
+      if (debugEnabled(ctx.log)) {
         ctx.log.debug({ event: 'phone', openid: req.wechat!.openid, phone: maskPhone(phone.purePhoneNumber) }, 'phone number read');
+      }
+    };
+    phoneOf(ctx, req)
+      .then((phone) => {
+        const renewing = renewAfterUse(ctx, req);
+        return renewing ? renewing.then(() => keep(phone)) : keep(phone);
       })
       .then(
         () => next(),

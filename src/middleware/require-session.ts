@@ -19,15 +19,16 @@ import { sessionNow } from './resolve.js';
 export function requireWechatSession(options: WechatSessionOptions): RequestHandler {
   const ctx = getContext(options);
   return function requireWechatSession(req, res, next) {
-    const started = performance.now();
     let found: WechatSession | Promise<WechatSession>;
     try {
       found = sessionNow(ctx, req);
     } catch (err) {
-      return failRequest(ctx, req, res, next, err, started);
+      // Refused before any store call: it took no measurable time.
+      return failRequest(ctx, req, res, next, err, performance.now());
     }
     // Resolved in process (memory store, nothing due): on at once, no promise, no event-loop turn.
     if (found instanceof WechatSession) return next();
+    const started = performance.now();
     found.then(
       () => next(),
       (err: unknown) => failRequest(ctx, req, res, next, err, started),

@@ -27,7 +27,15 @@ export function sessionNow(ctx: Context, req: Request, renew = true): WechatSess
   return found.then((session) => (req.wechat = session));
 }
 
-/** Renew `req.wechat` when due, after the request that used it succeeded. Never rejects. */
-export async function renewAfterUse(ctx: Context, req: Request): Promise<void> {
-  if (req.wechat instanceof WechatSession) req.wechat = await ctx.sessions.renewIfDue(req.wechat);
+/**
+ * Renew `req.wechat` when due, after the request that used it succeeded:
+ * `undefined` when nothing is due (the usual case: no promise), else a
+ * promise that never rejects.
+ */
+export function renewAfterUse(ctx: Context, req: Request): Promise<void> | undefined {
+  const session = req.wechat;
+  if (!(session instanceof WechatSession) || !ctx.sessions.renewalDue(session)) return undefined;
+  return ctx.sessions.renewIfDue(session).then((renewed) => {
+    req.wechat = renewed;
+  });
 }

@@ -111,7 +111,7 @@ export class SessionManager implements SessionBackend {
    */
   async renewIfDue(session: WechatSession): Promise<WechatSession> {
     const now = this.nowSeconds();
-    if (now - (session.expiresAt / 1000 - this.policy.ttl) < this.policy.renewAfter) return session;
+    if (!this.renewalDue(session, now)) return session;
     const hash = hashToken(session.token);
     const key = this.sessionPrefix + hash;
     const value = await this.store.get(key).catch(() => undefined);
@@ -120,6 +120,11 @@ export class SessionManager implements SessionBackend {
     const renewed = this.handle(session.token, hash, await this.renew(key, record, now));
     if (session.phone) renewed.phone = session.phone;
     return renewed;
+  }
+
+  /** Whether `session` was last renewed `renewAfter` seconds ago or more (a renewal would write). */
+  renewalDue(session: WechatSession, now = this.nowSeconds()): boolean {
+    return now - (session.expiresAt / 1000 - this.policy.ttl) >= this.policy.renewAfter;
   }
 
   /** End every session of `openid` ("log out everywhere"). Resolves how many were ended. */

@@ -17,6 +17,8 @@ import { startSilentProxy, type SilentProxy } from './silent-proxy.js';
 
 const STORE_TIMEOUT = 300;
 const MAX_STALENESS = 200;
+/** Room for a loaded 2-core machine: signals, socket events and timers run a little late. */
+const SLACK = 100;
 const BOUND_MS = STORE_TIMEOUT + 700;
 const USERS = 6;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -100,9 +102,9 @@ describe.each(SETTINGS)('client-side caching, %s: store outages', (name, setting
     await traffic.stop();
 
     const { samples } = traffic;
-    const trusted = pausedAt + MAX_STALENESS + 20;
+    const trusted = pausedAt + MAX_STALENESS + SLACK;
     const stalled = between(samples, trusted, resumedAt);
-    const dead = between(samples, killedAt + 20, restartAt);
+    const dead = between(samples, killedAt + SLACK, restartAt);
     expect(rejections).toEqual([]);
     expect(between(samples, 0, pausedAt).map(outcome).every((o) => o === '200')).toBe(true);
     expect(between(samples, pausedAt, trusted).every((s) => ['200', '503 WECHAT_STORE_UNAVAILABLE'].includes(outcome(s)))).toBe(true);
@@ -154,11 +156,11 @@ describe('client-side caching behind a silent network path', () => {
     const traffic = startTraffic(app, () => [{ token, openid }], 3);
     await sleep(MAX_STALENESS + STORE_TIMEOUT + 300);
     await traffic.stop();
-    const late = traffic.samples.filter((s) => s.start >= silencedAt + MAX_STALENESS + 20);
+    const late = traffic.samples.filter((s) => s.start >= silencedAt + MAX_STALENESS + SLACK);
     expect(late.length).toBeGreaterThan(0);
     expect([...new Set(late.map(outcome))]).toEqual(['503 WECHAT_STORE_UNAVAILABLE']);
     const accepted = traffic.samples.filter((s) => s.status === 200).map((s) => s.start - silencedAt);
-    expect(Math.max(0, ...accepted)).toBeLessThanOrEqual(MAX_STALENESS + 20);
+    expect(Math.max(0, ...accepted)).toBeLessThanOrEqual(MAX_STALENESS + SLACK);
 
     proxy.heal();
     const refused = await app.get('/api/me', token);
