@@ -4,6 +4,7 @@
  */
 import type { HttpMeasure } from './http-phase.js';
 import { HTTP_COMPARISONS, OTHER_CHECKS, OTHER_TARGETS, type Target } from './rows.js';
+import type { LookupKind, LookupResult } from './resource-phase.js';
 import { median, ratio } from './stats.js';
 
 export interface DecryptResult {
@@ -121,6 +122,30 @@ function sizeChecks(size: SizeResult): CheckRow[] {
   ];
 }
 
+const LOOKUP_LABELS: Readonly<Record<LookupKind, string>> = {
+  memory: OTHER_CHECKS.lookupMemory,
+  redis: OTHER_CHECKS.lookupRedis,
+  'redis-csc': OTHER_CHECKS.lookupCsc,
+};
+
+/** What `requireWechatSession` costs over the least hand-written lookup on the same store, next to a bare Express request. */
+function lookupChecks(lookups: LookupResult, bare: number): CheckRow[] {
+  return (Object.keys(LOOKUP_LABELS) as LookupKind[]).map((kind) => {
+    const m = lookups[kind];
+    const added = m ? m.ours - m.hand : Number.NaN;
+    return {
+      label: LOOKUP_LABELS[kind],
+      measured: m ? `${fixed(added)} µs` : 'n/a',
+      detail: m
+        ? `requireWechatSession ${fixed(m.ours)} µs vs hand-written ${fixed(m.hand)} µs CPU per request, no HTTP; ` +
+          `${fixed((100 * added) / bare, 1)}% of a bare Express request (${fixed(bare, 1)} µs)`
+        : 'not measured',
+      target: '—',
+      stretch: '—',
+    };
+  });
+}
+
 /**
  * Every row of the comparison table, in print order.
  *
@@ -129,7 +154,12 @@ function sizeChecks(size: SizeResult): CheckRow[] {
  * const rows = buildChecks(http, decrypt, size);
  * ```
  */
-export function buildChecks(http: Map<string, HttpMeasure>, decrypt: DecryptResult | undefined, size: SizeResult): CheckRow[] {
+export function buildChecks(
+  http: Map<string, HttpMeasure>,
+  decrypt: DecryptResult | undefined,
+  size: SizeResult,
+  lookups: LookupResult = {},
+): CheckRow[] {
   const decryptRatio = decrypt ? ratio(decrypt.oursOps, decrypt.referenceOps) : Number.NaN;
   return [
     ...httpChecks(http),
@@ -140,6 +170,7 @@ export function buildChecks(http: Map<string, HttpMeasure>, decrypt: DecryptResu
       target: mark(decryptRatio, OTHER_TARGETS.decrypt?.target),
       stretch: '—',
     },
+    ...lookupChecks(lookups, summary(http.get('bare')).cpu),
     commandRow(OTHER_CHECKS.redisCommands, http.get('ours-redis'), 'redisCommands'),
     commandRow(OTHER_CHECKS.cscCommands, http.get('ours-redis-csc'), 'cscCommands'),
     ...sizeChecks(size),

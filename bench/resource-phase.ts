@@ -62,3 +62,42 @@ export async function measureDecrypt(settings: BenchSettings, pinning: boolean):
   }
   return { oursOps: median(samples.ours), referenceOps: median(samples.reference) };
 }
+
+/** The stores of the in-process lookup rows, as middleware-process.ts names them. */
+export const LOOKUP_KINDS = ['memory', 'redis', 'redis-csc'] as const;
+export type LookupKind = (typeof LOOKUP_KINDS)[number];
+export type LookupResult = Partial<Record<LookupKind, { ours: number; hand: number }>>;
+
+/**
+ * CPU µs per request of `requireWechatSession` alone and of the least
+ * hand-written lookup on the same store, in process (no HTTP), in
+ * alternating slices (medians).
+ *
+ * @example
+ * ```ts
+ * const lookups = await measureLookups(settings, 'redis://127.0.0.1:6379', true);
+ * ```
+ */
+export async function measureLookups(settings: BenchSettings, redisUrl: string, pinning: boolean): Promise<LookupResult> {
+  const child = await pinned('middleware-process.ts', pinning);
+  const scale = settings.quick ? 0.2 : 1;
+  const result: LookupResult = {};
+  try {
+    for (const kind of LOOKUP_KINDS) {
+      const calls = Math.round((kind === 'memory' ? 200_000 : 30_000) * scale);
+      const ask = (impl: 'ours' | 'hand') => child.ask<number>({ type: 'slice', kind, impl, calls, redisUrl });
+      await ask('ours');
+      await ask('hand');
+      const samples = { ours: [] as number[], hand: [] as number[] };
+      for (let round = 0; round < Math.max(5, settings.rounds); round += 1) {
+        const order = round % 2 === 0 ? (['ours', 'hand'] as const) : (['hand', 'ours'] as const);
+        for (const impl of order) samples[impl].push(await ask(impl));
+      }
+      result[kind] = { ours: median(samples.ours), hand: median(samples.hand) };
+    }
+    await child.ask({ type: 'close' });
+  } finally {
+    await child.close();
+  }
+  return result;
+}

@@ -67,6 +67,9 @@ export const OTHER_CHECKS = {
   redisKey: 'Redis, MEMORY USAGE of a session key',
   redisIndex: 'Redis, MEMORY USAGE of a per-openid index key',
   redisInfo: 'Redis, INFO used_memory per session',
+  lookupMemory: 'session lookup in process, memory store: CPU added',
+  lookupRedis: 'session lookup in process, Redis: CPU added',
+  lookupCsc: 'session lookup in process, client-side cache: CPU added',
   redisCommands: 'Redis commands per resolved request',
   cscCommands: 'Redis commands per request, client-side cache',
 } as const;

@@ -15,7 +15,7 @@ import { redisRaw } from '../test/support/probes.js';
 import { buildChecks } from './checks.js';
 import { canPin, HELPER_CORE, pin, ROOT, startChild, type ChildHandle } from './child.js';
 import { measureConfigurations, startConfigurations, stopConfigurations, type StartedConfigurations } from './http-phase.js';
-import { measureDecrypt, measureSizes } from './resource-phase.js';
+import { measureDecrypt, measureLookups, measureSizes } from './resource-phase.js';
 import { compileLibrary } from './library.js';
 import { profileTable } from './profile-summary.js';
 import { HTTP_ROWS } from './rows.js';
@@ -100,6 +100,8 @@ async function main(): Promise<void> {
     started = await starting;
     log('legacy phone decryption');
     const decrypt = await measureDecrypt(settings, pinning);
+    log('session lookups in process');
+    const lookups = await measureLookups(settings, `redis://${sizeRedis.address}`, pinning);
     const http = await measureConfigurations(started, deps);
     const out = [
       await header(settings, redis.port, pinning),
@@ -110,7 +112,7 @@ async function main(): Promise<void> {
       '',
       '### Comparisons and targets',
       '',
-      checksTable(buildChecks(http, decrypt, size)),
+      checksTable(buildChecks(http, decrypt, size, lookups)),
       '',
     ];
     process.stdout.write(out.join('\n'));

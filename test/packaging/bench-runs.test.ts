@@ -52,7 +52,7 @@ test('every comparison row is printed with a measured value and its targets', ()
   for (const label of labels) {
     const cells = rowOf(bench.stdout, label);
     expect({ label, cells }).toEqual({ label, cells: expect.any(Array) });
-    expect({ label, measured: cells![1] }).toEqual({ label, measured: expect.stringMatching(/^\d+(\.\d+)?(×| B)?$/) });
+    expect({ label, measured: cells![1] }).toEqual({ label, measured: expect.stringMatching(/^-?\d+(\.\d+)?(×| B| µs)?$/) });
   }
 });
 
