@@ -11,18 +11,12 @@
  * `GET /__stats` (cache hits and misses, store calls). Prints one JSON line
  * `{"url": …}` once it listens; SIGTERM closes it.
  */
-import type { AddressInfo } from 'node:net';
 import express from 'express';
 import { createClient, createCluster } from 'redis';
 import { redisStore } from '../../adapters/redis.js';
 import { requireWechatSession, revokeWechatSessions, wechatRouter, type WechatSessionOptions } from '../../src/index.js';
 import { countingStore } from '../store-e2e/counting-store.js';
-
-function env(name: string, fallback?: string): string {
-  const value = process.env[name] ?? fallback;
-  if (value === undefined) throw new Error(`${name} is not set`);
-  return value;
-}
+import { env, runApp, serveApp } from '../support/child-app.js';
 
 type Cache = { stats(): { hitCount: number; missCount: number }; size(): number } | undefined;
 
@@ -78,17 +72,7 @@ async function main(): Promise<void> {
       writes: counting.writes().length,
     });
   });
-  const server = app.listen(0, '127.0.0.1', () => {
-    const { port } = server.address() as AddressInfo;
-    process.stdout.write(`${JSON.stringify({ url: `http://127.0.0.1:${port}` })}\n`);
-  });
-  process.once('SIGTERM', () => {
-    server.closeAllConnections();
-    server.close(() => void close().then(() => process.exit(0)));
-  });
+  serveApp(app, close);
 }
 
-main().catch((err: unknown) => {
-  process.stderr.write(`app-process failed: ${(err as Error)?.message ?? String(err)}\n`);
-  process.exit(1);
-});
+runApp(main);

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { spawnListening, type ListeningProcess } from '../support/spawn-listening.js';
+import { callJson, spawnListening, type ListeningProcess } from '../support/spawn-listening.js';
 
 const SCRIPT = join(__dirname, 'app-process.ts');
 
@@ -11,14 +11,6 @@ export interface CachingApp extends ListeningProcess {
   stats(): Promise<{ hits: number; misses: number; cached: number; gets: number; writes: number }>;
   /** Move the library's clock forward by `seconds`. */
   advance(seconds: number): Promise<void>;
-}
-
-async function call(url: string, method: 'GET' | 'POST', token?: string, body?: unknown): Promise<{ status: number; body: any }> {
-  const headers: Record<string, string> = { 'content-type': 'application/json' };
-  if (token) headers.authorization = `Bearer ${token}`;
-  const res = await fetch(url, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
-  const text = await res.text();
-  return { status: res.status, body: text ? JSON.parse(text) : undefined };
 }
 
 /**
@@ -35,8 +27,8 @@ export async function startCachingApp(env: Record<string, string>): Promise<Cach
   const { url } = app;
   return {
     ...app,
-    call: (method, path, token, body) => call(url + path, method, token, body),
-    stats: async () => (await call(`${url}/__stats`, 'GET')).body,
-    advance: async (seconds) => void (await call(`${url}/__clock`, 'POST', undefined, { advance: seconds })),
+    call: (method, path, token, body) => callJson(url + path, method, token, body),
+    stats: async () => (await callJson(`${url}/__stats`, 'GET')).body,
+    advance: async (seconds) => void (await callJson(`${url}/__clock`, 'POST', undefined, { advance: seconds })),
   };
 }

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { createClient } from 'redis';
 import { startWechatStandIn, type WechatStandIn } from '../../src/testing/index.js';
+import { standInEnv } from '../support/spawn-listening.js';
 import { startCachingApp, type CachingApp } from './fleet.js';
 
 /**
@@ -24,9 +25,7 @@ describe('client-side caching: renewals and expiry across two processes', () => 
   beforeAll(async () => {
     wechat = await startWechatStandIn();
     env = {
-      WXS_APP_ID: wechat.appId,
-      WXS_APP_SECRET: wechat.appSecret,
-      WXS_API_BASE_URL: wechat.url,
+      ...standInEnv(wechat),
       WXS_PREFIX: prefix,
       WXS_REDIS: process.env.REDIS_URL!,
       WXS_TTL: String(TTL),

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { startWechatStandIn, type WechatStandIn } from '../../src/testing/index.js';
+import { standInEnv } from '../support/spawn-listening.js';
 import { startCachingApp, type CachingApp } from './fleet.js';
 
 /**
@@ -56,9 +57,7 @@ describe.each(FLEETS.map((f) => [f.name, f] as const))('client-side caching, two
   beforeAll(async () => {
     wechat = await startWechatStandIn();
     const env = {
-      WXS_APP_ID: wechat.appId,
-      WXS_APP_SECRET: wechat.appSecret,
-      WXS_API_BASE_URL: wechat.url,
+      ...standInEnv(wechat),
       WXS_PREFIX: `csc-${randomBytes(4).toString('hex')}:`,
       ...fleet.env(),
     };

@@ -6,7 +6,6 @@
  * WXS_PREFIX. Prints one JSON line `{"url": …}` once it listens; SIGTERM
  * closes it.
  */
-import type { AddressInfo } from 'node:net';
 import express from 'express';
 import memjs from 'memjs';
 import { createClient } from 'redis';
@@ -14,12 +13,7 @@ import { memcachedStore } from '../../adapters/memcached.js';
 import { redisStore } from '../../adapters/redis.js';
 import { requireWechatSession, wechatRouter, type WechatSessionOptions } from '../../src/index.js';
 import type { WechatStore } from '../../src/store.js';
-
-function env(name: string): string {
-  const value = process.env[name];
-  if (!value) throw new Error(`${name} is not set`);
-  return value;
-}
+import { env, runApp, serveApp } from '../support/child-app.js';
 
 async function openStore(): Promise<{ store: WechatStore; close(): Promise<void> }> {
   const prefix = env('WXS_PREFIX');
@@ -49,17 +43,7 @@ async function main(): Promise<void> {
     await req.wechat!.save(req.body);
     res.json(req.wechat!.data);
   });
-  const server = app.listen(0, '127.0.0.1', () => {
-    const { port } = server.address() as AddressInfo;
-    process.stdout.write(`${JSON.stringify({ url: `http://127.0.0.1:${port}` })}\n`);
-  });
-  process.once('SIGTERM', () => {
-    server.closeAllConnections();
-    server.close(() => void close().then(() => process.exit(0)));
-  });
+  serveApp(app, close);
 }
 
-main().catch((err: unknown) => {
-  process.stderr.write(`app-process failed: ${(err as Error)?.message ?? String(err)}\n`);
-  process.exit(1);
-});
+runApp(main);

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { revokeWechatSessions, type WechatSessionOptions } from '../../src/index.js';
 import { startWechatStandIn, type WechatStandIn } from '../../src/testing/index.js';
 import { backendFromEnv, E2E_CASES, type E2eStore } from './e2e-stores.js';
+import { callJson, standInEnv } from '../support/spawn-listening.js';
 import { spawnApp, type AppProcess } from './spawn-app.js';
 
 /**
@@ -16,14 +17,6 @@ const FLEETS = [
   { name: 'one memcached pair', store: 'memcached', servers: backend.memcachedServers.join(','), admin: E2E_CASES[4]! },
 ] as const;
 
-async function call(url: string, method: 'GET' | 'POST', token?: string, body?: unknown): Promise<{ status: number; body: any }> {
-  const headers: Record<string, string> = { 'content-type': 'application/json' };
-  if (token) headers.authorization = `Bearer ${token}`;
-  const res = await fetch(url, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
-  const text = await res.text();
-  return { status: res.status, body: text ? JSON.parse(text) : undefined };
-}
-
 describe.each(FLEETS.map((f) => [f.name, f] as const))('two app processes sharing %s', (_name, fleet) => {
   const prefix = `fleet-${randomBytes(4).toString('hex')}:`;
   let wechat: WechatStandIn;
@@ -34,9 +27,7 @@ describe.each(FLEETS.map((f) => [f.name, f] as const))('two app processes sharin
   beforeAll(async () => {
     wechat = await startWechatStandIn();
     const env = {
-      WXS_APP_ID: wechat.appId,
-      WXS_APP_SECRET: wechat.appSecret,
-      WXS_API_BASE_URL: wechat.url,
+      ...standInEnv(wechat),
       WXS_STORE: fleet.store,
       WXS_STORE_SERVERS: fleet.servers,
       WXS_PREFIX: prefix,
@@ -51,11 +42,11 @@ describe.each(FLEETS.map((f) => [f.name, f] as const))('two app processes sharin
   });
 
   const login = async (app: AppProcess, openid: string) => {
-    const res = await call(`${app.url}/wechat/login`, 'POST', undefined, { code: wechat.issueLoginCode({ openid }) });
+    const res = await callJson(`${app.url}/wechat/login`, 'POST', undefined, { code: wechat.issueLoginCode({ openid }) });
     expect(res.status).toBe(200);
     return res.body.token as string;
   };
-  const me = (app: AppProcess, token: string) => call(`${app.url}/api/me`, 'GET', token);
+  const me = (app: AppProcess, token: string) => callJson(`${app.url}/api/me`, 'GET', token);
   const openid = () => `ofleet${randomBytes(6).toString('hex')}`;
 
   test('they are two processes', () => {
@@ -69,10 +60,10 @@ describe.each(FLEETS.map((f) => [f.name, f] as const))('two app processes sharin
     const onTwo = await me(two, token);
     expect(onTwo.status).toBe(200);
     expect(onTwo.body).toMatchObject({ openid: user, pid: two.pid });
-    expect((await call(`${two.url}/api/data`, 'POST', token, { userId: 7 })).status).toBe(200);
+    expect((await callJson(`${two.url}/api/data`, 'POST', token, { userId: 7 })).status).toBe(200);
     expect((await me(one, token)).body).toMatchObject({ openid: user, data: { userId: 7 }, pid: one.pid });
 
-    expect((await call(`${two.url}/wechat/logout`, 'POST', token)).status).toBe(204);
+    expect((await callJson(`${two.url}/wechat/logout`, 'POST', token)).status).toBe(204);
     const onOne = await me(one, token);
     expect(onOne.status).toBe(401);
     expect(onOne.body.error.code).toBe('WECHAT_SESSION_INVALID');

@@ -60,3 +60,25 @@ export function spawnListening(script: string, env: Record<string, string>): Pro
     });
   });
 }
+
+/**
+ * A JSON call to an app process: `token` goes as a Bearer header; resolves
+ * the status and the parsed body (`undefined` when empty).
+ *
+ * @example
+ * ```ts
+ * const { status, body } = await callJson(`${app.url}/api/me`, 'GET', token);
+ * ```
+ */
+export async function callJson(url: string, method: 'GET' | 'POST', token?: string, body?: unknown): Promise<{ status: number; body: any }> {
+  const headers: Record<string, string> = { 'content-type': 'application/json' };
+  if (token) headers.authorization = `Bearer ${token}`;
+  const res = await fetch(url, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+  const text = await res.text();
+  return { status: res.status, body: text ? JSON.parse(text) : undefined };
+}
+
+/** The settings every app process reads to reach the WeChat stand-in (see child-app.ts). */
+export function standInEnv(wechat: { appId: string; appSecret: string; url: string }): Record<string, string> {
+  return { WXS_APP_ID: wechat.appId, WXS_APP_SECRET: wechat.appSecret, WXS_API_BASE_URL: wechat.url };
+}
