@@ -168,7 +168,7 @@ export function startMemcached(): Promise<ManagedServer> {
   const bin = requireBinary('memcached');
   const asRoot = process.getuid?.() === 0 ? ['-u', userInfo().username] : [];
   return startOnFreePort((port) =>
-    new ManagedServer('memcached', port, bin, ['-l', HOST, '-p', String(port), '-U', '0', '-m', '1024', ...asRoot], memcachedReady(port)));
+    new ManagedServer('memcached', port, bin, ['-l', HOST, '-p', String(port), '-U', '0', '-m', '64', ...asRoot], memcachedReady(port)));
 }
 
 /** A Redis Cluster of masters without replicas. */
