@@ -5,25 +5,15 @@
  */
 import { createServer } from 'node:net';
 import { createMiniProgramClient } from '../../src/miniprogram/index.js';
-import { newUser, startDemo, type Demo, type User } from './demo.js';
+import { codeExchanges, useDemo, type Demo, type User } from './demo.js';
 import { createWxShim } from './wx-shim.js';
 
 let demo: Demo;
 let user: User;
 
-/** WeChat's code exchanges (one per server login) since the test began. */
-const exchanges = async (): Promise<number> => (await demo.standIn.calls()).jscode2session;
+const exchanges = () => codeExchanges(demo);
 
-beforeAll(async () => {
-  demo = await startDemo();
-});
-afterAll(() => demo?.stop());
-
-beforeEach(async () => {
-  await demo.standIn.resetCalls();
-  user = newUser(demo);
-});
-afterEach(() => demo.standIn.heal());
+useDemo({ demo: (d) => (demo = d), user: (u) => (user = u) });
 
 describe('login and request', () => {
   it('logs in on the first request and sends the token on it', async () => {

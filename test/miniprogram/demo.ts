@@ -114,3 +114,31 @@ export function newUser(demo: Demo, options: Partial<MiniProgramClientOptions> =
     sent: (path) => wx.requests.filter((r) => new URL(r.url).pathname === path),
   };
 }
+
+/**
+ * The hooks a suite of mini-program users needs (call at the top of a test
+ * file): one demo server for the file, and before each test a fresh user and
+ * a stand-in with its call counts reset; after each, the stand-in healed.
+ *
+ * @example
+ * ```ts
+ * let demo: Demo;
+ * let user: User;
+ * useDemo({ demo: (d) => (demo = d), user: (u) => (user = u) });
+ * ```
+ */
+export function useDemo(set: { demo(demo: Demo): void; user(user: User): void }): void {
+  let demo: Demo | undefined;
+  beforeAll(async () => set.demo((demo = await startDemo())));
+  afterAll(() => demo?.stop());
+  beforeEach(async () => {
+    await demo!.standIn.resetCalls();
+    set.user(newUser(demo!));
+  });
+  afterEach(() => demo!.standIn.heal());
+}
+
+/** WeChat's code exchanges (one per server login) since the test began. */
+export async function codeExchanges(demo: Demo): Promise<number> {
+  return (await demo.standIn.calls()).jscode2session;
+}

@@ -3,7 +3,7 @@
  * flows: the phone code, and the legacy ciphertext that only opens with the
  * session_key the server holds.
  */
-import { newUser, startDemo, type Demo, type User } from './demo.js';
+import { codeExchanges, newUser, useDemo, type Demo, type User } from './demo.js';
 
 let demo: Demo;
 let user: User;
@@ -11,20 +11,11 @@ let user: User;
 const NUMBER = '13800138000';
 const PHONE = { phoneNumber: NUMBER, purePhoneNumber: NUMBER, countryCode: '86' };
 const ok = (extra: object = {}) => ({ errMsg: 'getPhoneNumber:ok', ...extra });
-const exchanges = async (): Promise<number> => (await demo.standIn.calls()).jscode2session;
+const exchanges = () => codeExchanges(demo);
 const phoneCode = () => demo.standIn.phoneCode(user.openid, NUMBER);
 const encrypted = () => demo.standIn.encryptPhone(user.openid, NUMBER);
 
-beforeAll(async () => {
-  demo = await startDemo();
-});
-afterAll(() => demo?.stop());
-
-beforeEach(async () => {
-  await demo.standIn.resetCalls();
-  user = newUser(demo);
-});
-afterEach(() => demo.standIn.heal());
+useDemo({ demo: (d) => (demo = d), user: (u) => (user = u) });
 
 describe('getPhoneNumber', () => {
   it('sends the phone code (current flow), logging in first', async () => {

@@ -54,19 +54,24 @@ function memory(prefix: string): Promise<E2eStore> {
   });
 }
 
-async function redisV5(prefix: string, backend: Backend): Promise<E2eStore> {
-  const client = createClient({ url: backend.redisUrl, disableOfflineQueue: true });
-  client.on('error', ignore);
-  await client.connect();
+/** The handles of a node-redis 5 client or Cluster; `dump` lists the server's keys. */
+function redisE2e(client: ReturnType<typeof createClient> | ReturnType<typeof createCluster>, prefix: string, dump: () => Promise<Dump>): E2eStore {
   return {
     store: redisStore({ client, prefix }),
     serverKey: (key) => prefix + key,
     serverTtl: (key) => client.ttl(prefix + key),
     setServerTtl: async (key, seconds) => void (await client.expire(prefix + key, seconds)),
     writeRaw: async (key, value) => void (await client.set(prefix + key, value, { EX: 600 })),
-    dump: () => scanRedis(client, prefix),
+    dump,
     close: async () => client.destroy(),
   };
+}
+
+async function redisV5(prefix: string, backend: Backend): Promise<E2eStore> {
+  const client = createClient({ url: backend.redisUrl, disableOfflineQueue: true });
+  client.on('error', ignore);
+  await client.connect();
+  return redisE2e(client, prefix, () => scanRedis(client, prefix));
 }
 
 async function redisV4(prefix: string, backend: Backend): Promise<E2eStore> {
@@ -89,15 +94,7 @@ async function cluster(prefix: string, backend: Backend): Promise<E2eStore> {
   const client = createCluster({ rootNodes: backend.clusterNodes.map((a) => ({ url: `redis://${a}` })) });
   client.on('error', ignore);
   await client.connect();
-  return {
-    store: redisStore({ client, prefix }),
-    serverKey: (key) => prefix + key,
-    serverTtl: (key) => client.ttl(prefix + key),
-    setServerTtl: async (key, seconds) => void (await client.expire(prefix + key, seconds)),
-    writeRaw: async (key, value) => void (await client.set(prefix + key, value, { EX: 600 })),
-    dump: () => scanCluster(client, prefix),
-    close: async () => client.destroy(),
-  };
+  return redisE2e(client, prefix, () => scanCluster(client, prefix));
 }
 
 async function memcached(prefix: string, backend: Backend): Promise<E2eStore> {

@@ -6,7 +6,7 @@ import { createClient as createClientV4 } from 'redis4';
 import { expressSessionStore } from '../../adapters/express-session.js';
 import { memcachedStore } from '../../adapters/memcached.js';
 import { memcachedKey } from '../../adapters/memcached-key.js';
-import { redisStore } from '../../adapters/redis.js';
+import { redisStore, type RedisClientLike } from '../../adapters/redis.js';
 import type { WechatStore } from '../../src/store.js';
 import { memcachedTtl } from './memcached-meta.js';
 
@@ -49,40 +49,40 @@ export function backendFromEnv(): Backend {
 const text = (reply: unknown): string | undefined => (reply === null || reply === undefined ? undefined : String(reply));
 const ignore = (): void => undefined;
 
-async function redisV5(backend: Backend, prefix?: string): Promise<StoreHandle> {
-  const client = createClient({ url: backend.redisUrl });
-  client.on('error', ignore);
-  await client.connect();
+/** What the contract suite reads from any node-redis client (v4, v5, Cluster). */
+interface RedisReader {
+  get(key: string): Promise<unknown>;
+  ttl(key: string): Promise<number>;
+}
+
+function redisHandle(client: RedisReader & RedisClientLike, prefix: string | undefined, close: () => Promise<unknown>): StoreHandle {
   return {
     store: redisStore({ client, prefix }),
     readRaw: async (p, key) => text(await client.get(p + key)),
     serverTtl: (p, key) => client.ttl(p + key),
-    close: async () => client.destroy(),
+    close: async () => void (await close()),
   };
+}
+
+async function redisV5(backend: Backend, prefix?: string): Promise<StoreHandle> {
+  const client = createClient({ url: backend.redisUrl });
+  client.on('error', ignore);
+  await client.connect();
+  return redisHandle(client, prefix, async () => client.destroy());
 }
 
 async function clusterV5(backend: Backend, prefix?: string): Promise<StoreHandle> {
   const cluster = createCluster({ rootNodes: backend.clusterNodes.map((a) => ({ url: `redis://${a}` })) });
   cluster.on('error', ignore);
   await cluster.connect();
-  return {
-    store: redisStore({ client: cluster, prefix }),
-    readRaw: async (p, key) => text(await cluster.get(p + key)),
-    serverTtl: (p, key) => cluster.ttl(p + key),
-    close: async () => cluster.destroy(),
-  };
+  return redisHandle(cluster, prefix, async () => cluster.destroy());
 }
 
 async function redisV4(backend: Backend, prefix?: string): Promise<StoreHandle> {
   const client = createClientV4({ url: backend.redisUrl });
   client.on('error', ignore);
   await client.connect();
-  return {
-    store: redisStore({ client, prefix }),
-    readRaw: async (p, key) => text(await client.get(p + key)),
-    serverTtl: (p, key) => client.ttl(p + key),
-    close: () => client.disconnect(),
-  };
+  return redisHandle(client, prefix, () => client.disconnect());
 }
 
 async function memcached(backend: Backend, prefix?: string): Promise<StoreHandle> {
