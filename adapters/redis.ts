@@ -1,3 +1,4 @@
+import { CALLBACK_READ, type ReadCallback } from '../src/session/callback-read.js';
 import type { StoreAdapterOptions, WechatStore } from '../src/store.js';
 import { asText, requireMethods, resolvePrefix, wholeSeconds } from './adapter-options.js';
 import { afterPollPhase } from './after-poll.js';
@@ -85,7 +86,24 @@ export function redisStore(options: RedisStoreOptions): WechatStore {
   const prefix = resolvePrefix('redisStore', options.prefix);
   const maxStaleness = staleness(options.maxStaleness);
   const guard = guardClientSideCache(client, maxStaleness);
-  return guard ? cachedStore(client, prefix, guard) : plainStore(client, prefix);
+  const { store, read } = guard ? cachedStore(client, prefix, guard) : plainStore(client, prefix);
+  // For the library: reads that report to its store guard, which makes the one promise they need.
+  Object.defineProperty(store, CALLBACK_READ, { value: { get: store.get, read } });
+  return store;
+}
+
+/** A store and its reader for the library's store guard. */
+interface Built {
+  store: WechatStore;
+  read(key: string, done: ReadCallback): void;
+}
+
+/** Report how `reply` ends to `done`, as text. */
+function report(reply: Promise<unknown>, done: ReadCallback): void {
+  reply.then(
+    (value) => done(true, asText(value)),
+    (err: unknown) => done(false, err),
+  );
 }
 
 /** The adapter's write commands; `after` runs once each is acknowledged, with the key it wrote. */
@@ -125,11 +143,14 @@ function writes(client: RedisClientLike, prefix: string, after: (key: string) =>
 
 const NOTHING = (): void => undefined;
 
-function plainStore(client: RedisClientLike, prefix: string): WechatStore {
+function plainStore(client: RedisClientLike, prefix: string): Built {
   return {
-    kind: 'redis',
-    get: (key) => client.get(prefix + key).then(asText),
-    ...writes(client, prefix, NOTHING),
+    store: {
+      kind: 'redis',
+      get: (key) => client.get(prefix + key).then(asText),
+      ...writes(client, prefix, NOTHING),
+    },
+    read: (key, done) => report(client.get(prefix + key), done),
   };
 }
 
@@ -138,18 +159,19 @@ function plainStore(client: RedisClientLike, prefix: string): WechatStore {
  * its event-loop turn (see after-poll.ts) and while the connection is proven
  * to deliver invalidations (see redis-freshness.ts).
  */
-function cachedStore(client: RedisClientLike, prefix: string, guard: CacheGuard): WechatStore {
-  const read = (key: string) => client.get(prefix + key).then(asText);
+function cachedStore(client: RedisClientLike, prefix: string, guard: CacheGuard): Built {
+  const read = (key: string, done: ReadCallback): void => {
+    afterPollPhase(() => {
+      const wait = guard.ready();
+      report(wait ? wait.then(() => client.get(prefix + key)) : client.get(prefix + key), done);
+    });
+  };
   return {
-    kind: 'redis',
-    get(key) {
-      return new Promise((resolve, reject) => {
-        afterPollPhase(() => {
-          const wait = guard.ready();
-          (wait ? wait.then(() => read(key)) : read(key)).then(resolve, reject);
-        });
-      });
+    store: {
+      kind: 'redis',
+      get: (key) => new Promise((resolve, reject) => read(key, (ok, result) => (ok ? resolve(result as string | undefined) : reject(result)))),
+      ...writes(client, prefix, guard.wrote),
     },
-    ...writes(client, prefix, guard.wrote),
+    read,
   };
 }

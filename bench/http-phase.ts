@@ -1,7 +1,11 @@
 /**
- * The HTTP rows: every configuration in its own server process (pinned to
- * the measured core), warmed up, then measured in rounds that go through the
- * configurations in turn (a different order each round). Per run: the
+ * The HTTP rows: every configuration in server processes of its own
+ * (`BENCH_PROCESSES` of them, pinned to the measured core), warmed up, then
+ * measured in rounds that go through the configurations in turn (a
+ * different order each round, and the next of each configuration's
+ * processes). Each run is paired with a run of the bare Express twin that
+ * the same process serves (see server-process.ts), one before it and one
+ * after in turn. Per run: the
  * server's CPU time (process.cpuUsage() just before and after) divided by
  * the requests it received, and req/s from the load generator.
  */
@@ -19,6 +23,8 @@ export interface HttpMeasure {
   name: string;
   rps: number[];
   cpuMicrosPerRequest: number[];
+  /** The same process's bare twin, in the run paired with each of `cpuMicrosPerRequest`. */
+  twinCpuMicrosPerRequest: number[];
   p50: number[];
   /** CPU used by processes outside the bench during each run, % of one core. */
   foreign: number[];
@@ -46,9 +52,13 @@ export interface HttpPhaseDeps {
 
 interface Live {
   row: HttpRow;
+  /** Which of the row's processes (0-based). */
+  index: number;
   server: ChildHandle;
   base: string;
   shape: LoadShape;
+  /** The bare twin's request. */
+  twin: LoadShape;
   measure: HttpMeasure;
   codesPerSecond: number;
 }
@@ -56,23 +66,25 @@ interface Live {
 /** Codes handed out per second of a login run until the warm-up tells the real rate. */
 const FIRST_CODE_RATE = 6000;
 
-async function startConfig(row: HttpRow, deps: HttpPhaseDeps): Promise<Live | HttpMeasure> {
-  const measure: HttpMeasure = { name: row.name, rps: [], cpuMicrosPerRequest: [], p50: [], foreign: [], non2xx: 0, errors: 0 };
+/** Process `index` of `row`, sharing `measure` with the row's other processes. */
+async function startConfig(row: HttpRow, index: number, measure: HttpMeasure, deps: HttpPhaseDeps): Promise<Live | undefined> {
   let server: ChildHandle | undefined;
   try {
     const profiled = deps.settings.profile.includes(row.name);
-    const profile = { cpuProfileDir: deps.profileDir, cpuProfileName: `${row.name}.cpuprofile` };
+    const profile = { cpuProfileDir: deps.profileDir, cpuProfileName: `${row.name}-${index + 1}.cpuprofile` };
     server = await startChild('server-process.ts', [row.name], profiled ? profile : {});
     const info = deps.standIn.info as { url: string; appId: string; appSecret: string };
-    const fixture = await deps.standIn.ask<ServerEnv['fixture']>({ type: 'phone', openid: `oBench-${row.name}` });
-    const env: ServerEnv = { standIn: info, redisUrl: `redis://127.0.0.1:${deps.redisPort}`, fixture: { ...fixture, openid: `oBench-${row.name}` } };
-    const { base, load } = await server.ask<{ base: string; load: LoadShape }>({ type: 'setup', env });
+    // Every process its own user: on a shared Redis, one process's login must not end another's session.
+    const openid = `oBench-${row.name}-${index + 1}`;
+    const fixture = await deps.standIn.ask<ServerEnv['fixture']>({ type: 'phone', openid });
+    const env: ServerEnv = { standIn: info, redisUrl: `redis://127.0.0.1:${deps.redisPort}`, fixture: { ...fixture, openid } };
+    const { base, load, twin } = await server.ask<{ base: string; load: LoadShape; twin: LoadShape }>({ type: 'setup', env });
     if (deps.pinning && !pin(server.pid, MEASURED_CORE)) throw new Error('taskset could not pin the server');
-    return { row, server, base, shape: load, measure, codesPerSecond: FIRST_CODE_RATE };
+    return { row, index, server, base, shape: load, twin, measure, codesPerSecond: FIRST_CODE_RATE };
   } catch (error) {
     await server?.close();
-    measure.failed = error instanceof Error ? error.message.split('\n')[0]! : String(error);
-    return measure;
+    measure.failed ??= error instanceof Error ? error.message.split('\n')[0]! : String(error);
+    return undefined;
   }
 }
 
@@ -80,8 +92,8 @@ async function cpuOf(server: ChildHandle): Promise<{ cpuMicros: number; served: 
   return server.ask({ type: 'cpu' });
 }
 
-function loadRequest(live: Live, seconds: number, deps: HttpPhaseDeps, codes: string[] | undefined): LoadRequest {
-  const { method, path, headers, body } = live.shape;
+function loadRequest(live: Live, shape: LoadShape, seconds: number, deps: HttpPhaseDeps, codes: string[] | undefined): LoadRequest {
+  const { method, path, headers, body } = shape;
   return { url: live.base, method, path, headers, duration: seconds, connections: deps.settings.connections,
     ...(body !== undefined && { body }), ...(codes && { codes }) };
 }
@@ -102,15 +114,15 @@ function keep(m: HttpMeasure, run: RunNumbers): void {
   m.errors += run.result.errors;
 }
 
-/** One load run against `live`: the server's CPU per request it received, and the load generator's numbers. */
-async function loadRun(live: Live, seconds: number, deps: HttpPhaseDeps): Promise<RunNumbers> {
-  const codes = live.shape.codes
+/** One load run of `shape` against `live`: the server's CPU per request it received, and the load generator's numbers. */
+async function loadRun(live: Live, shape: LoadShape, seconds: number, deps: HttpPhaseDeps): Promise<RunNumbers> {
+  const codes = shape.codes
     ? await deps.standIn.ask<string[]>({ type: 'codes', count: Math.ceil(seconds * live.codesPerSecond) + 200 })
     : undefined;
   const pids = [...deps.helperPids, live.server.pid];
   const before = await cpuOf(live.server);
   const foreignLoad = startForeignLoad(() => pids);
-  const result = await deps.load.ask<LoadResult>({ type: 'run', ...loadRequest(live, seconds, deps, codes) });
+  const result = await deps.load.ask<LoadResult>({ type: 'run', ...loadRequest(live, shape, seconds, deps, codes) });
   await new Promise((resolve) => setTimeout(resolve, 30)); // let the last answers leave
   const after = await cpuOf(live.server);
   const foreign = foreignLoad.stop();
@@ -119,17 +131,27 @@ async function loadRun(live: Live, seconds: number, deps: HttpPhaseDeps): Promis
   return { result, served, foreign, cpu: served > 0 ? (after.cpuMicros - before.cpuMicros) / served : Number.NaN };
 }
 
-/** One load run against `live`; `record` false for the warm-up. Redis rows also count store commands. */
-async function runOnce(live: Live, seconds: number, deps: HttpPhaseDeps, record: boolean): Promise<void> {
-  const watchRedis = record && live.row.name.startsWith('ours-redis');
+function logRun(live: Live, what: string, run: RunNumbers, deps: HttpPhaseDeps): void {
+  if (!deps.settings.verbose) return;
+  deps.log(`${what} ${live.row.name} #${live.index + 1}: ${run.result.rps.toFixed(0)} req/s, ${run.cpu.toFixed(1)} µs CPU/req, ` +
+    `${run.result.non2xx + run.result.errors} bad, other processes ${run.foreign.toFixed(0)}% of a core`);
+}
+
+/** Warm up `live`: its own request, then its bare twin's (half as long). */
+async function warmUp(live: Live, seconds: number, deps: HttpPhaseDeps): Promise<void> {
+  logRun(live, 'warm-up', await loadRun(live, live.shape, seconds, deps), deps);
+  logRun(live, 'warm-up twin', await loadRun(live, live.twin, seconds / 2, deps), deps);
+}
+
+/**
+ * One measured pair of runs against `live`: its own request and its bare
+ * twin's, in the order `twinFirst` says. Redis rows also count store commands.
+ */
+async function runPair(live: Live, seconds: number, deps: HttpPhaseDeps, twinFirst: boolean): Promise<void> {
+  const before = twinFirst ? await loadRun(live, live.twin, seconds, deps) : undefined;
+  const watchRedis = live.row.name.startsWith('ours-redis');
   const callsBefore = watchRedis ? await commandCalls(deps.redisPort) : undefined;
-  const run = await loadRun(live, seconds, deps);
-  if (deps.settings.verbose) {
-    deps.log(`${record ? 'run' : 'warm-up'} ${live.row.name}: ${run.result.rps.toFixed(0)} req/s, ${run.cpu.toFixed(1)} µs CPU/req, ` +
-      `${run.result.non2xx + run.result.errors} bad, other processes ${run.foreign.toFixed(0)}% of a core`);
-  }
-  if (!record) return;
-  keep(live.measure, run);
+  const run = await loadRun(live, live.shape, seconds, deps);
   if (callsBefore) {
     const delta = commandDelta(callsBefore, await commandCalls(deps.redisPort));
     const c = (live.measure.commands ??= { reads: 0, writes: 0, requests: 0 });
@@ -137,6 +159,11 @@ async function runOnce(live: Live, seconds: number, deps: HttpPhaseDeps, record:
     c.writes += delta.writes;
     c.requests += run.served;
   }
+  const twin = before ?? (await loadRun(live, live.twin, seconds, deps));
+  logRun(live, 'run', run, deps);
+  logRun(live, 'twin', twin, deps);
+  keep(live.measure, run);
+  live.measure.twinCpuMicrosPerRequest.push(twin.cpu);
 }
 
 /** The configurations' server processes, started and set up, ready to measure. */
@@ -146,9 +173,9 @@ export interface StartedConfigurations {
 }
 
 /**
- * Start (in parallel) and set up a server process for every row of `rows`
- * (those not in BENCH_ONLY are skipped); a configuration that fails is
- * recorded as such.
+ * Start (in parallel) and set up `BENCH_PROCESSES` server processes for
+ * every row of `rows` (those not in BENCH_ONLY are skipped); a configuration
+ * any of whose processes fails is recorded as such, and not measured.
  *
  * @example
  * ```ts
@@ -159,12 +186,21 @@ export interface StartedConfigurations {
 export async function startConfigurations(rows: readonly HttpRow[], deps: HttpPhaseDeps): Promise<StartedConfigurations> {
   const { settings } = deps;
   const wanted = rows.filter((row) => !settings.only || settings.only.includes(row.name));
-  deps.log(`starting ${wanted.length} server processes`);
-  const started = await Promise.all(wanted.map((row) => startConfig(row, deps)));
+  const { processes } = settings;
+  deps.log(`starting ${wanted.length * processes} server processes (${processes} per configuration)`);
   const results = new Map<string, HttpMeasure>();
-  for (const s of started) results.set('server' in s ? s.row.name : s.name, 'server' in s ? s.measure : s);
-  for (const failed of started.filter((s): s is HttpMeasure => !('server' in s))) deps.log(`${failed.name}: not measured (${failed.failed})`);
-  return { live: started.filter((s): s is Live => 'server' in s), results };
+  const starting: Array<Promise<Live | undefined>> = [];
+  for (const row of wanted) {
+    const measure: HttpMeasure = { name: row.name, rps: [], cpuMicrosPerRequest: [], twinCpuMicrosPerRequest: [], p50: [], foreign: [], non2xx: 0, errors: 0 };
+    results.set(row.name, measure);
+    for (let index = 0; index < processes; index += 1) starting.push(startConfig(row, index, measure, deps));
+  }
+  const started = (await Promise.all(starting)).filter((l): l is Live => l !== undefined);
+  const failed = [...results.values()].filter((m) => m.failed !== undefined);
+  for (const m of failed) deps.log(`${m.name}: not measured (${m.failed})`);
+  const live = started.filter((l) => l.measure.failed === undefined);
+  await Promise.all(started.filter((l) => l.measure.failed !== undefined).map((l) => l.server.close()));
+  return { live, results };
 }
 
 /** Warm up every started configuration, then measure them in interleaved rounds; stops their processes. */
@@ -172,10 +208,12 @@ export async function measureConfigurations(started: StartedConfigurations, deps
   const { settings } = deps;
   const { live } = started;
   try {
-    if (settings.warmup > 0) for (const l of live) await runOnce(l, settings.warmup, deps, false);
+    if (settings.warmup > 0) for (const l of live) await warmUp(l, settings.warmup, deps);
     deps.log(`warmed up; ${settings.rounds} rounds of ${settings.duration} s per configuration`);
     for (let round = 0; round < settings.rounds; round += 1) {
-      for (const l of rotate(live, round)) await runOnce(l, settings.duration, deps, true);
+      // Each round: every configuration once, on the next of its processes.
+      const turn = live.filter((l) => l.index === round % settings.processes);
+      for (const l of rotate(turn, round)) await runPair(l, settings.duration, deps, round % 2 === 1);
       deps.log(`round ${round + 1}/${settings.rounds} done`);
     }
   } finally {

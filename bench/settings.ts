@@ -1,9 +1,15 @@
 /**
  * Run settings, from the environment:
  * - `BENCH_QUICK=1`: a short smoke run (about 30 s) with the same rows;
- * - `BENCH_ROUNDS`: rounds per configuration (median taken), default 5 (quick 2);
- * - `BENCH_DURATION`: seconds of load per round, default 3 (quick 0.6);
- * - `BENCH_WARMUP`: seconds of discarded load per configuration before the rounds (0: none), default 2 (quick 0.4);
+ * - `BENCH_PROCESSES`: server processes per configuration, default 3 (quick 1). The same
+ *   code runs a few % faster or slower from one process to the next (JIT and memory layout
+ *   luck), so one process per configuration would turn that luck into the ratios;
+ * - `BENCH_ROUNDS`: rounds per configuration, each on the next of its processes (median of all
+ *   runs taken), default 9 (quick 2);
+ * - `BENCH_DURATION`: seconds of load per run, default 1.5 (quick 0.5); every round runs it twice
+ *   per configuration: the configuration's own request, and the bare twin's in the same process;
+ * - `BENCH_WARMUP`: seconds of discarded load per process before the rounds (0: none), and half as
+ *   long on its bare twin, default 1.5 (quick 0.4);
  * - `BENCH_CONNECTIONS`: concurrent keep-alive connections of the load generator, default 10;
  * - `BENCH_SESSIONS`: live sessions for the memory and Redis size rows, default 100000 (quick 10000);
  * - `BENCH_ONLY`: comma-separated configuration names to run (the others print as not run);
@@ -13,6 +19,7 @@
  */
 export interface BenchSettings {
   quick: boolean;
+  processes: number;
   rounds: number;
   duration: number;
   warmup: number;
@@ -38,7 +45,7 @@ function numberFrom(name: string, fallback: number, integer: boolean, zeroAllowe
  *
  * @example
  * ```ts
- * const settings = readSettings(); // BENCH_QUICK=1 → 2 rounds of 0.6 s
+ * const settings = readSettings(); // BENCH_QUICK=1 → 2 rounds of 0.5 s
  * ```
  */
 export function readSettings(): BenchSettings {
@@ -46,9 +53,10 @@ export function readSettings(): BenchSettings {
   const only = process.env.BENCH_ONLY?.split(',').map((s) => s.trim()).filter(Boolean);
   return {
     quick,
-    rounds: numberFrom('BENCH_ROUNDS', quick ? 2 : 5, true),
-    duration: numberFrom('BENCH_DURATION', quick ? 0.6 : 3, false),
-    warmup: numberFrom('BENCH_WARMUP', quick ? 0.4 : 2, false, true),
+    processes: numberFrom('BENCH_PROCESSES', quick ? 1 : 3, true),
+    rounds: numberFrom('BENCH_ROUNDS', quick ? 2 : 9, true),
+    duration: numberFrom('BENCH_DURATION', quick ? 0.5 : 1.5, false),
+    warmup: numberFrom('BENCH_WARMUP', quick ? 0.4 : 1.5, false, true),
     connections: numberFrom('BENCH_CONNECTIONS', 10, true),
     sessions: numberFrom('BENCH_SESSIONS', quick ? 10_000 : 100_000, true),
     only: only && only.length > 0 ? only : undefined,

@@ -24,13 +24,17 @@ export function markdownTable(header: readonly string[], rows: readonly (readonl
 
 const num = (n: number, digits: number): string => (Number.isFinite(n) ? n.toFixed(digits) : 'n/a');
 
-/** One line per server configuration: req/s, CPU per request, both ratios against bare Express. */
+/**
+ * One line per server configuration: req/s, CPU per request, and the ratios
+ * against bare Express: by the same-process twin (paired runs), and by the
+ * separate bare row (CPU and req/s).
+ */
 export function configurationTable(rows: readonly HttpRow[], http: Map<string, HttpMeasure>): string {
   const bare = summary(http.get('bare'));
   const body = rows.map((row) => {
     const m = http.get(row.name);
-    if (!m) return [row.label, 'not run', '', '', '', '', '', '', ''];
-    if (m.failed) return [row.label, `failed: ${m.failed.slice(0, 60)}`, '', '', '', '', '', '', ''];
+    if (!m) return [row.label, 'not run', '', '', '', '', '', '', '', ''];
+    if (m.failed) return [row.label, `failed: ${m.failed.slice(0, 60)}`, '', '', '', '', '', '', '', ''];
     const s = summary(m);
     const bad = m.non2xx + m.errors;
     return [
@@ -38,6 +42,7 @@ export function configurationTable(rows: readonly HttpRow[], http: Map<string, H
       num(s.rps, 0),
       num(s.cpu, 1),
       num(s.cpuBest, 1),
+      `${num(s.paired, 2)}×`,
       `${num(ratio(bare.cpu, s.cpu), 2)}×`,
       `${num(ratio(s.rps, bare.rps), 2)}×`,
       num(median(m.p50), 1),
@@ -45,7 +50,7 @@ export function configurationTable(rows: readonly HttpRow[], http: Map<string, H
       bad === 0 ? '0' : `${bad} (!)`,
     ];
   });
-  const header = ['configuration', 'req/s', 'CPU µs/req', 'best CPU µs/req', 'vs bare (CPU)', 'vs bare (req/s)', 'p50 ms', 'other load', 'non-2xx'];
+  const header = ['configuration', 'req/s', 'CPU µs/req', 'best CPU µs/req', 'vs bare twin (CPU, same process)', 'vs bare row (CPU)', 'vs bare row (req/s)', 'p50 ms', 'other load', 'non-2xx'];
   return markdownTable(header, body);
 }
 

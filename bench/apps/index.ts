@@ -19,6 +19,7 @@ const expressSession = (store: 'memory' | 'redis'): Builder =>
 /** Every server configuration by name (the names of bench/rows.ts). */
 export const BUILDERS: Readonly<Record<string, Builder>> = {
   bare: (env) => lazy<typeof import('./bare.js')>('./bare.js').bareConfig(env),
+  'noop-layer': (env) => lazy<typeof import('./bare.js')>('./bare.js').noopLayerConfig(env),
   'ours-memory': ours('memory', 'resolve'),
   'ours-redis': ours('redis', 'resolve'),
   'ours-redis-csc': ours('redis-csc', 'resolve'),

@@ -37,14 +37,29 @@ function safeCause(err: unknown): { name: string; code?: string } {
   return { name: e?.name ?? 'Error', code: e?.cause?.code };
 }
 
+/** Why an attempt was aborted: it ran past its timeout (a `TimeoutError`, as `AbortSignal.timeout` would say). */
+const timedOut = (): DOMException => new DOMException('The operation timed out', 'TimeoutError');
+
 async function attempt(settings: HttpSettings, call: WechatCall, url: string): Promise<WechatJson | Attempt> {
+  // A timer of our own, cleared as soon as the answer is read: `AbortSignal.timeout` would leave one
+  // running (and a signal alive) for the whole timeout after every call.
+  const controller = new AbortController();
+  const timer = setTimeout(() => controller.abort(timedOut()), settings.timeout);
+  try {
+    return await exchangeOnce(settings, call, url, controller.signal);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+async function exchangeOnce(settings: HttpSettings, call: WechatCall, url: string, signal: AbortSignal): Promise<WechatJson | Attempt> {
   let response: Response;
   try {
     response = await settings.fetch(url, {
       method: call.method,
       headers: call.body === undefined ? undefined : { 'content-type': 'application/json' },
       body: call.body === undefined ? undefined : JSON.stringify(call.body),
-      signal: AbortSignal.timeout(settings.timeout),
+      signal,
     });
   } catch (err) {
     const cause = safeCause(err);

@@ -3,7 +3,7 @@ import { getContext } from '../context.js';
 import { failRequest } from '../http/respond.js';
 import type { WechatSessionOptions } from '../options.js';
 import { WechatSession } from '../session/handle.js';
-import { sessionNow } from './resolve.js';
+import { lookupNow } from './resolve.js';
 
 /**
  * Resolve the request's token to `req.wechat` or answer 401
@@ -21,7 +21,7 @@ export function requireWechatSession(options: WechatSessionOptions): RequestHand
   return function requireWechatSession(req, res, next) {
     let found: WechatSession | Promise<WechatSession>;
     try {
-      found = sessionNow(ctx, req);
+      found = lookupNow(ctx, req);
     } catch (err) {
       // Refused before any store call: it took no measurable time.
       return failRequest(ctx, req, res, next, err, performance.now());
@@ -30,7 +30,10 @@ export function requireWechatSession(options: WechatSessionOptions): RequestHand
     if (found instanceof WechatSession) return next();
     const started = performance.now();
     found.then(
-      () => next(),
+      (session) => {
+        req.wechat = session;
+        next();
+      },
       (err: unknown) => failRequest(ctx, req, res, next, err, started),
     );
   };

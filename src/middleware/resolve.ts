@@ -19,12 +19,23 @@ export async function sessionOf(ctx: Context, req: Request, renew = true): Promi
  * due): the session, or a promise of it. Throws (or rejects) the 401s.
  */
 export function sessionNow(ctx: Context, req: Request, renew = true): WechatSession | Promise<WechatSession> {
+  const found = lookupNow(ctx, req, renew);
+  if (found instanceof WechatSession) return (req.wechat = found);
+  return found.then((session) => (req.wechat = session));
+}
+
+/**
+ * {@link sessionNow} without setting `req.wechat` when the answer comes
+ * later: the caller sets it (and goes on) in the same step, one promise
+ * hop fewer on the store's asynchronous path.
+ */
+export function lookupNow(ctx: Context, req: Request, renew = true): WechatSession | Promise<WechatSession> {
   if (req.wechat instanceof WechatSession) return req.wechat;
   const token = extractToken(req, ctx);
   if (token === undefined) throw new WechatError('WECHAT_SESSION_REQUIRED', 'Log in first: send the session token');
   const found = ctx.sessions.resolveNow(token, renew);
-  if (found instanceof WechatSession) return (req.wechat = found);
-  return found.then((session) => (req.wechat = session));
+  if (found instanceof WechatSession) req.wechat = found;
+  return found;
 }
 
 /**

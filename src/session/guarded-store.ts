@@ -1,5 +1,6 @@
 import { StoreUnavailableError } from '../errors.js';
 import type { WechatStore } from '../store.js';
+import { callbackReaderOf, type ReadCallback } from './callback-read.js';
 import { syncReaderOf } from './sync-read.js';
 
 /** Told of every failed store call: which operation, and whether it timed out. */
@@ -16,6 +17,7 @@ export class GuardedStore {
   /** One timer for all of them, armed for the oldest deadline. */
   #timer: ReturnType<typeof setTimeout> | undefined;
   readonly #readNow: ((key: string) => string | null | undefined) | undefined;
+  readonly #readInto: ((key: string, done: ReadCallback) => void) | undefined;
 
   constructor(
     readonly inner: WechatStore,
@@ -23,10 +25,20 @@ export class GuardedStore {
     private readonly onFailure?: StoreFailureListener,
   ) {
     this.#readNow = syncReaderOf(inner);
+    this.#readInto = callbackReaderOf(inner);
   }
 
   get(key: string): Promise<string | null | undefined> {
-    return this.guard('get', () => this.inner.get(key));
+    const readInto = this.#readInto;
+    if (readInto === undefined) return this.guard('get', () => this.inner.get(key));
+    // One promise for the read and its timeout: the store reports to the guard directly.
+    return this.#watch<string | null | undefined>('get', (settle) => {
+      try {
+        readInto(key, settle);
+      } catch (err) {
+        settle(false, err);
+      }
+    });
   }
 
   /**
@@ -85,25 +97,40 @@ export class GuardedStore {
       this.onFailure?.(operation, false);
       return Promise.reject(new StoreUnavailableError(operation, err));
     }
+    // An in-process store (it reads synchronously) answers within the turn: there is nothing to time out.
+    if (this.#readNow !== undefined) {
+      return Promise.resolve(pending).then(undefined, (err: unknown) => {
+        this.onFailure?.(operation, false);
+        throw new StoreUnavailableError(operation, err);
+      });
+    }
+    return this.#watch<T>(operation, (settle) => {
+      Promise.resolve(pending).then(
+        (value) => settle(true, value),
+        (err: unknown) => settle(false, err),
+      );
+    });
+  }
+
+  /**
+   * A promise of the store call that `start` makes and reports to `settle`:
+   * it resolves with the value, rejects with `StoreUnavailableError` when the
+   * call fails, and when it has not ended within the timeout. What the call
+   * reports after that is ignored.
+   */
+  #watch<T>(operation: string, start: (settle: ReadCallback) => void): Promise<T> {
     return new Promise<T>((resolve, reject) => {
       const waiting: Waiting = { deadline: performance.now() + this.timeoutMs, operation, reject, done: false };
       this.#waiting.add(waiting);
       if (this.#timer === undefined) this.#arm(this.timeoutMs);
-      Promise.resolve(pending).then(
-        (value) => {
-          if (waiting.done) return;
-          waiting.done = true;
-          this.#waiting.delete(waiting);
-          resolve(value);
-        },
-        (err: unknown) => {
-          if (waiting.done) return;
-          waiting.done = true;
-          this.#waiting.delete(waiting);
-          this.onFailure?.(operation, false);
-          reject(new StoreUnavailableError(operation, err));
-        },
-      );
+      start((ok, result) => {
+        if (waiting.done) return;
+        waiting.done = true;
+        this.#waiting.delete(waiting);
+        if (ok) return resolve(result as T);
+        this.onFailure?.(operation, false);
+        reject(new StoreUnavailableError(operation, result));
+      });
     });
   }
 
