@@ -48,7 +48,7 @@ async function header(settings: BenchSettings, redisPort: number, pinning: boole
       `wafer-node-session ${versionOf('wafer-node-session')}, autocannon ${versionOf('autocannon')}`,
     '- the library runs as compiled JavaScript (tsc, tsconfig.build.json: the CommonJS build users `require`), not through tsx',
     `- ${settings.rounds} rounds × ${settings.duration} s per configuration, spread over ${settings.processes} server process(es) each, ` +
-      `every process warmed up ${settings.warmup} s first; rounds interleaved, medians of every run; ${settings.connections} keep-alive connections; ${settings.sessions} sessions for the size rows` +
+      `every process warmed up ${settings.warmup} s first, each run paired with the process's bare twin (0.3 s re-warm before each pair); rounds interleaved, medians of every run; ${settings.connections} keep-alive connections; ${settings.sessions} sessions for the size rows` +
       (settings.quick ? ' (BENCH_QUICK: a smoke run, not for quoting)' : ''),
     '- "by CPU": server CPU time per request (process.cpuUsage() before and after each run ÷ requests served), medians; ' +
       '"best": the lowest run; req/s moves with whatever else the machine runs; ' +

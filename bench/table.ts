@@ -25,32 +25,33 @@ export function markdownTable(header: readonly string[], rows: readonly (readonl
 const num = (n: number, digits: number): string => (Number.isFinite(n) ? n.toFixed(digits) : 'n/a');
 
 /**
- * One line per server configuration: req/s, CPU per request, and the ratios
- * against bare Express: by the same-process twin (paired runs), and by the
- * separate bare row (CPU and req/s).
+ * One line per server configuration: req/s, CPU per request (median,
+ * low-third, best), and the ratios against bare Express: by the same
+ * processes' twin, and by the separate bare row (CPU and req/s).
  */
 export function configurationTable(rows: readonly HttpRow[], http: Map<string, HttpMeasure>): string {
   const bare = summary(http.get('bare'));
   const body = rows.map((row) => {
     const m = http.get(row.name);
-    if (!m) return [row.label, 'not run', '', '', '', '', '', '', '', ''];
-    if (m.failed) return [row.label, `failed: ${m.failed.slice(0, 60)}`, '', '', '', '', '', '', '', ''];
+    if (!m) return [row.label, 'not run', '', '', '', '', '', '', '', '', ''];
+    if (m.failed) return [row.label, `failed: ${m.failed.slice(0, 60)}`, '', '', '', '', '', '', '', '', ''];
     const s = summary(m);
     const bad = m.non2xx + m.errors;
     return [
       row.label,
       num(s.rps, 0),
       num(s.cpu, 1),
+      num(s.cpuLow, 1),
       num(s.cpuBest, 1),
       `${num(s.paired, 2)}×`,
-      `${num(ratio(bare.cpu, s.cpu), 2)}×`,
+      `${num(ratio(bare.cpuLow, s.cpuLow), 2)}×`,
       `${num(ratio(s.rps, bare.rps), 2)}×`,
       num(median(m.p50), 1),
       `${num(s.foreign, 0)}%`,
       bad === 0 ? '0' : `${bad} (!)`,
     ];
   });
-  const header = ['configuration', 'req/s', 'CPU µs/req', 'best CPU µs/req', 'vs bare twin (CPU, same process)', 'vs bare row (CPU)', 'vs bare row (req/s)', 'p50 ms', 'other load', 'non-2xx'];
+  const header = ['configuration', 'req/s', 'CPU µs/req', 'low-third CPU µs/req', 'best CPU µs/req', 'vs bare twin (low-third CPU, same processes)', 'vs bare row (low-third CPU)', 'vs bare row (req/s)', 'p50 ms', 'other load', 'non-2xx'];
   return markdownTable(header, body);
 }
 
