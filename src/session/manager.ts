@@ -6,6 +6,7 @@ import { withKeyLock } from './key-lock.js';
 import { WechatSession, type SessionBackend } from './handle.js';
 import { decodeIndex, decodeRecord, encodeRecord, readRecord, RECORD_VERSION, type SessionRecord } from './record.js';
 import { createToken, hashToken, isTokenShaped } from './token.js';
+import { TokenKeys } from './token-keys.js';
 
 export interface SessionPolicy {
   /** Key namespace: the mini-program's appId. */
@@ -27,15 +28,6 @@ export interface Identity {
   sessionKey: string;
 }
 
-/** Most tokens whose store key {@link SessionManager} remembers; past it, it starts over. */
-const KEYS_MAX = 4096;
-
-/** A token's hash and the store key of its session. */
-interface TokenKey {
-  hash: string;
-  key: string;
-}
-
 function invalid(message = 'The session token is unknown, expired or revoked'): WechatError {
   return new WechatError('WECHAT_SESSION_INVALID', message);
 }
@@ -44,12 +36,8 @@ function invalid(message = 'The session token is unknown, expired or revoked'): 
 export class SessionManager implements SessionBackend {
   private readonly sessionPrefix: string;
   private readonly userPrefix: string;
-  /**
-   * Store keys of recently resolved tokens, so a returning token is not
-   * checked and hashed again on every request. The tokens are those the
-   * requests in flight carry anyway; the store still never sees one.
-   */
-  private readonly keys = new Map<string, TokenKey>();
+  /** Store keys of session tokens, recent ones remembered. */
+  private readonly keys: TokenKeys;
 
   constructor(
     private readonly store: GuardedStore,
@@ -59,6 +47,7 @@ export class SessionManager implements SessionBackend {
   ) {
     this.sessionPrefix = `${policy.appId}:s:`;
     this.userPrefix = `${policy.appId}:u:`;
+    this.keys = new TokenKeys(this.sessionPrefix);
   }
 
   private nowSeconds(): number {
@@ -91,22 +80,12 @@ export class SessionManager implements SessionBackend {
    * promise of it. Throws (or rejects) `WECHAT_SESSION_INVALID`.
    */
   resolveNow(token: string, renew = true): WechatSession | Promise<WechatSession> {
-    const { hash, key } = this.keys.get(token) ?? this.keyOf(token);
+    const { hash, key } = this.keys.of(token);
     const value = this.store.read(key);
     if (typeof value === 'object' && value !== null) {
       return value.then((found) => this.found(token, hash, key, found, renew));
     }
     return this.found(token, hash, key, value, renew);
-  }
-
-  /** Check and hash a token not seen lately, and remember its key. */
-  private keyOf(token: string): TokenKey {
-    if (!isTokenShaped(token)) throw invalid('The session token is malformed');
-    const hash = hashToken(token);
-    const entry: TokenKey = { hash, key: this.sessionPrefix + hash };
-    if (this.keys.size >= KEYS_MAX) this.keys.clear();
-    this.keys.set(token, entry);
-    return entry;
   }
 
   /** The session for the value read under `key`; renewed first when due. */
