@@ -1,3 +1,5 @@
+import { readerUnder } from './sync-read.js';
+
 /**
  * An optional, internal capability of asynchronous stores (the Redis
  * adapter): read a value and report it to a callback. The library's store
@@ -28,8 +30,6 @@ export interface CallbackRead {
  * if (readInto) readInto(key, (ok, result) => (ok ? use(result) : fail(result)));
  * ```
  */
-export function callbackReaderOf(store: object): ((key: string, done: ReadCallback) => void) | undefined {
-  const capability = (store as { [CALLBACK_READ]?: CallbackRead })[CALLBACK_READ];
-  if (!capability || typeof capability.read !== 'function') return undefined;
-  return (store as { get?: unknown }).get === capability.get ? capability.read : undefined;
+export function callbackReaderOf(store: object): CallbackRead['read'] | undefined {
+  return readerUnder<CallbackRead['read']>(store, CALLBACK_READ);
 }

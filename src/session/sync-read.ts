@@ -26,8 +26,16 @@ export interface SyncRead {
  * const value = readNow ? readNow(key) : await store.get(key);
  * ```
  */
-export function syncReaderOf(store: object): ((key: string) => string | null | undefined) | undefined {
-  const capability = (store as { [SYNC_READ]?: SyncRead })[SYNC_READ];
+export function syncReaderOf(store: object): SyncRead['read'] | undefined {
+  return readerUnder<SyncRead['read']>(store, SYNC_READ);
+}
+
+/**
+ * The `read` a store keeps under `symbol` ({ get, read }), while the store's
+ * `get` is still the one it was kept with; else `undefined`.
+ */
+export function readerUnder<R>(store: object, symbol: symbol): R | undefined {
+  const capability = (store as Record<symbol, { get?: unknown; read?: unknown } | undefined>)[symbol];
   if (!capability || typeof capability.read !== 'function') return undefined;
-  return (store as { get?: unknown }).get === capability.get ? capability.read : undefined;
+  return (store as { get?: unknown }).get === capability.get ? (capability.read as R) : undefined;
 }
