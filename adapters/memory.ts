@@ -40,10 +40,12 @@ function positive(name: string, value: unknown, fallback: number): number {
  */
 export function memoryStore(options: MemoryStoreOptions = {}): MemoryStore {
   const prefix = options.prefix ?? DEFAULT_PREFIX;
+  // One store, one prefix: entries are kept under the key alone, and the prefix is added where keys are
+  // shown or counted. A read then looks up the very string it was given, not a new one built per request.
   const cache = new LRUCache<string, string>({
     max: positive('max', options.max, 100_000),
     maxSize: positive('maxBytes', options.maxBytes, 64 * 1024 * 1024),
-    sizeCalculation: (value, key) => (value.length + key.length) * 2,
+    sizeCalculation: (value, key) => (value.length + prefix.length + key.length) * 2,
     ttlAutopurge: false,
     ...(options.now ? { perf: { now: options.now } } : {}),
   });
@@ -53,37 +55,37 @@ export function memoryStore(options: MemoryStoreOptions = {}): MemoryStore {
     get size() {
       return cache.size;
     },
-    keys: () => [...cache.keys()],
+    keys: () => [...cache.keys()].map((key) => prefix + key),
     clear: () => cache.clear(),
     async get(key) {
-      return cache.get(prefix + key);
+      return cache.get(key);
     },
     async set(key, value, ttlSeconds) {
-      cache.set(prefix + key, value, { ttl: ms(ttlSeconds) });
+      cache.set(key, value, { ttl: ms(ttlSeconds) });
     },
     async destroy(key) {
-      cache.delete(prefix + key);
+      cache.delete(key);
     },
     async replace(key, value, ttlSeconds) {
-      if (cache.has(prefix + key)) cache.set(prefix + key, value, { ttl: ms(ttlSeconds) });
+      if (cache.has(key)) cache.set(key, value, { ttl: ms(ttlSeconds) });
     },
     async touch(key, ttlSeconds) {
-      const value = cache.get(prefix + key);
-      if (value !== undefined) cache.set(prefix + key, value, { ttl: ms(ttlSeconds) });
+      const value = cache.get(key);
+      if (value !== undefined) cache.set(key, value, { ttl: ms(ttlSeconds) });
     },
     async add(key, value, ttlSeconds) {
-      if (cache.has(prefix + key)) return false;
-      cache.set(prefix + key, value, { ttl: ms(ttlSeconds) });
+      if (cache.has(key)) return false;
+      cache.set(key, value, { ttl: ms(ttlSeconds) });
       return true;
     },
     async destroyIfEqual(key, expected) {
-      if (cache.get(prefix + key) !== expected) return false;
-      cache.delete(prefix + key);
+      if (cache.get(key) !== expected) return false;
+      cache.delete(key);
       return true;
     },
   };
   // In process: the library reads synchronously, with no promise and no timeout to arm.
-  const read = (key: string) => cache.get(prefix + key);
+  const read = (key: string) => cache.get(key);
   Object.defineProperty(store, SYNC_READ, { value: { get: store.get, read } });
   return store;
 }
