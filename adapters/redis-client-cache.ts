@@ -8,6 +8,8 @@ import { FreshnessProof } from './redis-freshness.js';
 export interface ClientSideCacheLike {
   /** Drop `key` (or everything, for `null`) from the local cache. */
   invalidate(key: string | null): void;
+  /** The entry cached for a command (by node-redis's cache key), when it is still valid; expired ones are dropped. */
+  get?(cacheKey: string): unknown;
 }
 
 interface CachingRedisLike {
@@ -25,6 +27,37 @@ export interface CacheGuard {
   ready(): Promise<void> | undefined;
   /** After this process wrote or removed `key`: drop it locally at once. */
   wrote(key: string): void;
+  /**
+   * What the cache holds for `GET key`: the value, `null` for a key Redis
+   * said is absent, or `undefined` when there is nothing to read locally
+   * (not cached, still loading, a reply of another type): then send `GET`.
+   */
+  cached(key: string): string | null | undefined;
+}
+
+/**
+ * node-redis keys its cache by the command's arguments, each preceded by its
+ * length: `GET k` is `3_<length of k>_GET_k`. A cache that keys otherwise
+ * (another version) finds nothing under it, and every read goes through
+ * `GET`, as it would without this shortcut.
+ */
+const getCacheKey = (key: string): string => `3_${key.length}_GET_${key}`;
+
+/**
+ * Reads of the entry the client cached for `GET key`, the same entry (and
+ * the same validity check) node-redis's own `GET` answers a hit with, minus
+ * the command's machinery and a copy of the string. Hits read this way are
+ * not counted in the cache's `stats()`.
+ */
+function cachedValues(cache: ClientSideCacheLike): (key: string) => string | null | undefined {
+  const get = cache.get;
+  if (typeof get !== 'function') return () => undefined;
+  return (key) => {
+    const entry = get.call(cache, getCacheKey(key)) as { value?: unknown } | undefined;
+    if (entry === undefined) return undefined;
+    const value = entry.value;
+    return typeof value === 'string' || value === null ? value : undefined;
+  };
 }
 
 /** The client's local cache, when it was created with `clientSideCache` (node-redis 5+ with RESP3). */
@@ -84,5 +117,6 @@ export function guardClientSideCache(client: unknown, maxStaleness: number): Cac
   return {
     ready: () => proof.ready(),
     wrote: (key) => cache.invalidate(key),
+    cached: cachedValues(cache),
   };
 }

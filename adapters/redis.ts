@@ -37,6 +37,25 @@ export interface RedisStoreOptions extends StoreAdapterOptions {
   maxStaleness?: number;
 }
 
+/** Reads of a store on a client with `clientSideCache`, since it was made. */
+export interface ClientSideCacheStats {
+  /** Answered from the client's cache by the adapter, with no command sent. */
+  hits: number;
+  /** Sent to Redis as `GET` (not cached yet, still loading, or waiting for proof the connection is live). */
+  misses: number;
+}
+
+/** The Redis store: a {@link WechatStore}, and how its reads went through the client-side cache. */
+export interface RedisWechatStore extends WechatStore {
+  /**
+   * Hits and misses of the client-side cache as this store read it, or
+   * `undefined` for a client without one. node-redis's own
+   * `clientSideCache.stats()` counts only the `GET`s the store sends, not
+   * the hits it reads from the cache itself.
+   */
+  clientSideCacheStats(): ClientSideCacheStats | undefined;
+}
+
 const METHODS = ['get', 'set', 'expire', 'del', 'eval'] as const;
 
 function staleness(value: unknown): number {
@@ -80,7 +99,7 @@ function staleness(value: unknown): number {
  * const cached = createClient({ url, RESP: 3, clientSideCache: { maxEntries: 100_000 } });
  * ```
  */
-export function redisStore(options: RedisStoreOptions): WechatStore {
+export function redisStore(options: RedisStoreOptions): RedisWechatStore {
   const client = options?.client;
   requireMethods('redisStore', 'a node-redis client from createClient() or createCluster()', client, METHODS);
   const prefix = resolvePrefix('redisStore', options.prefix);
@@ -94,7 +113,7 @@ export function redisStore(options: RedisStoreOptions): WechatStore {
 
 /** A store and its reader for the library's store guard. */
 interface Built {
-  store: WechatStore;
+  store: RedisWechatStore;
   read(key: string, done: ReadCallback): void;
 }
 
@@ -149,6 +168,7 @@ function plainStore(client: RedisClientLike, prefix: string): Built {
       kind: 'redis',
       get: (key) => client.get(prefix + key).then(asText),
       ...writes(client, prefix, NOTHING),
+      clientSideCacheStats: () => undefined,
     },
     read: (key, done) => report(client.get(prefix + key), done),
   };
@@ -157,13 +177,22 @@ function plainStore(client: RedisClientLike, prefix: string): Built {
 /**
  * Reads go through the client's local cache, each after the socket reads of
  * its event-loop turn (see after-poll.ts) and while the connection is proven
- * to deliver invalidations (see redis-freshness.ts).
+ * to deliver invalidations (see redis-freshness.ts). A cached session is read
+ * from the client's cache entry directly (see redis-client-cache.ts); only a
+ * session not cached yet costs a `GET`.
  */
 function cachedStore(client: RedisClientLike, prefix: string, guard: CacheGuard): Built {
+  const stats: ClientSideCacheStats = { hits: 0, misses: 0 };
   const read = (key: string, done: ReadCallback): void => {
     afterPollPhase(() => {
       const wait = guard.ready();
-      report(wait ? wait.then(() => client.get(prefix + key)) : client.get(prefix + key), done);
+      const cached = wait ? undefined : guard.cached(prefix + key);
+      if (cached === undefined) {
+        stats.misses += 1;
+        return report(wait ? wait.then(() => client.get(prefix + key)) : client.get(prefix + key), done);
+      }
+      stats.hits += 1;
+      done(true, cached ?? undefined);
     });
   };
   return {
@@ -171,6 +200,7 @@ function cachedStore(client: RedisClientLike, prefix: string, guard: CacheGuard)
       kind: 'redis',
       get: (key) => new Promise((resolve, reject) => read(key, (ok, result) => (ok ? resolve(result as string | undefined) : reject(result)))),
       ...writes(client, prefix, guard.wrote),
+      clientSideCacheStats: () => ({ ...stats }),
     },
     read,
   };

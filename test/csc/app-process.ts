@@ -18,7 +18,7 @@ import { requireWechatSession, revokeWechatSessions, wechatRouter, type WechatSe
 import { countingStore } from '../store-e2e/counting-store.js';
 import { env, runApp, serveApp } from '../support/child-app.js';
 
-type Cache = { stats(): { hitCount: number; missCount: number }; size(): number } | undefined;
+type Cache = { size(): number } | undefined;
 
 async function openClient(): Promise<{ client: unknown; cache: Cache; close(): Promise<void> }> {
   const csc = env('WXS_CSC', '1') === '1' ? { RESP: 3 as const, clientSideCache: { maxEntries: 10_000 } } : {};
@@ -38,7 +38,8 @@ async function openClient(): Promise<{ client: unknown; cache: Cache; close(): P
 
 async function main(): Promise<void> {
   const { client, cache, close } = await openClient();
-  const counting = countingStore(redisStore({ client: client as never, prefix: env('WXS_PREFIX') }));
+  const redis = redisStore({ client: client as never, prefix: env('WXS_PREFIX') });
+  const counting = countingStore(redis);
   let offsetMs = 0;
   const wechat: WechatSessionOptions = {
     appId: env('WXS_APP_ID'),
@@ -62,11 +63,11 @@ async function main(): Promise<void> {
     res.json({ offsetMs });
   });
   app.get('/__stats', (_req, res) => {
-    const stats = cache?.stats();
+    const stats = redis.clientSideCacheStats();
     const count = (method: string) => counting.calls.filter((c) => c.method === method).length;
     res.json({
-      hits: stats?.hitCount ?? 0,
-      misses: stats?.missCount ?? 0,
+      hits: stats?.hits ?? 0,
+      misses: stats?.misses ?? 0,
       cached: cache?.size() ?? 0,
       gets: count('get'),
       writes: counting.writes().length,

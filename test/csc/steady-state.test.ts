@@ -1,6 +1,7 @@
 import { createClient } from 'redis';
 import { memoryStore } from '../../adapters/memory.js';
-import { redisStore } from '../../adapters/redis.js';
+import { redisStore, type RedisWechatStore } from '../../adapters/redis.js';
+import { hashToken } from '../../src/session/token.js';
 import type { WechatStore } from '../../src/store.js';
 import { countingStore, type CountingStore } from '../store-e2e/counting-store.js';
 import { startHarness, type Harness } from '../support/harness.js';
@@ -119,3 +120,51 @@ describe.each(SETUPS.map((s) => [s.name, s] as const))('steady state, %s', (name
     expect(counting.writes()).toEqual([]);
   });
 });
+
+describe('client-side cache: reads of the cached entry', () => {
+  let client: ReturnType<typeof createClient>;
+  let app: Harness;
+  let store: RedisWechatStore;
+
+  beforeAll(async () => {
+    client = createClient({ url: `redis://${redis.address}`, RESP: 3, clientSideCache: { maxEntries: 1000 } });
+    client.on('error', ignore);
+    await client.connect();
+    store = redisStore({ client });
+    app = await startHarness({ store, renewAfter: RENEW_AFTER });
+  });
+  afterAll(async () => {
+    await app?.close();
+    client?.destroy();
+  });
+
+  test('answers from the entry node-redis cached for GET, without its GET path, and sees a change made elsewhere', async () => {
+    const { token } = await app.login();
+    expect((await app.get('/api/me', token)).status).toBe(200);
+    const before = { ours: store.clientSideCacheStats()!, theirs: client.clientSideCache!.stats() };
+    await resetCommands();
+    for (let i = 0; i < 50; i += 1) expect((await app.get('/api/me', token)).status).toBe(200);
+    const after = { ours: store.clientSideCacheStats()!, theirs: client.clientSideCache!.stats() };
+    expect(after.ours.hits - before.ours.hits).toBe(50);
+    expect(after.ours.misses).toBe(before.ours.misses);
+    // node-redis's GET was not called at all: neither its hit nor its miss counter moved, and Redis saw no GET.
+    expect([after.theirs.hitCount, after.theirs.missCount]).toEqual([before.theirs.hitCount, before.theirs.missCount]);
+    expect(theirs(await commands()).get).toBeUndefined();
+    // Another connection ends the session: the cached entry is dropped, and the next read (a miss) is refused.
+    await redisRaw(redis.port, 'DEL', `wxs:${app.options.appId}:s:${hashToken(token)}`);
+    expect((await app.get('/api/me', token)).status).toBe(401);
+    expect(store.clientSideCacheStats()!.misses).toBe(after.ours.misses + 1);
+  });
+
+  test('a store on a client without a cache has no cache stats', async () => {
+    const plain = createClient({ url: `redis://${redis.address}` });
+    plain.on('error', ignore);
+    await plain.connect();
+    try {
+      expect(redisStore({ client: plain }).clientSideCacheStats()).toBeUndefined();
+    } finally {
+      plain.destroy();
+    }
+  });
+});
+
