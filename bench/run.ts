@@ -116,7 +116,13 @@ async function main(): Promise<void> {
       '',
     ];
     process.stdout.write(out.join('\n'));
-    if (settings.profile.length > 0) process.stdout.write(`\n${keepProfiles(profileDir)}\n`);
+    if (settings.profile.length > 0) {
+      // A server writes its profile as it exits: stop them all (and wait) before reading any.
+      const stopping = started;
+      started = undefined;
+      await stopConfigurations(stopping);
+      process.stdout.write(`\n${keepProfiles(profileDir)}\n`);
+    }
     log(`done in ${((Date.now() - began) / 1000).toFixed(0)} s`);
   } finally {
     if (started) await stopConfigurations(started);
