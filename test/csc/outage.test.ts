@@ -3,9 +3,11 @@ import { redisStore, type RedisWechatStore } from '../../adapters/redis.js';
 import { revokeWechatSessions } from '../../src/index.js';
 import { startFaultBackend, type FaultBackend } from '../stores/fault-backend.js';
 import { RECOMMENDED_REDIS } from '../store-e2e/fault-cases.js';
-import { between, durations, outcome, startTraffic, type Login } from '../store-e2e/traffic.js';
+import { between, durations, outcome, startTraffic, stopAllTraffic, type Login } from '../store-e2e/traffic.js';
 import { startHarness, type Harness } from '../support/harness.js';
 import { startSilentProxy, type SilentProxy } from './silent-proxy.js';
+
+afterEach(() => stopAllTraffic());
 
 /**
  * Client-side caching fails closed. A stalled Redis (SIGSTOP) or a silent

@@ -1,7 +1,9 @@
 import { startFaultBackend } from '../stores/fault-backend.js';
 import { startHarness, type Harness } from '../support/harness.js';
 import { FAULT_CASES, type FaultCase } from './fault-cases.js';
-import { between, durations, outcome, startTraffic, type Login, type Sample } from './traffic.js';
+import { between, durations, outcome, startTraffic, stopAllTraffic, type Login, type Sample } from './traffic.js';
+
+afterEach(() => stopAllTraffic());
 
 /**
  * The store server stops in the middle of traffic (SIGSTOP, then SIGKILL) —

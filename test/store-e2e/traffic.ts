@@ -24,6 +24,18 @@ export interface Login {
   openid: string;
 }
 
+/** Traffic not stopped yet: a test that fails half-way must not leave its loops running. */
+const running = new Set<Traffic>();
+
+/**
+ * Stop every traffic still running (from `afterEach`): a failed assertion
+ * between `startTraffic` and `stop()` would otherwise leave the workers
+ * looping, and the test run hanging.
+ */
+export async function stopAllTraffic(): Promise<void> {
+  await Promise.all([...running].map((traffic) => traffic.stop()));
+}
+
 /**
  * `workers` loops, each sending `GET /api/me` with the next of `logins`
  * (read through `logins()` so the test can swap them) until stopped. A 200
@@ -31,10 +43,10 @@ export interface Login {
  */
 export function startTraffic(app: Harness, logins: () => readonly Login[], workers = 6): Traffic {
   const samples: Sample[] = [];
-  let running = true;
+  let active = true;
   let turn = 0;
   const loop = async () => {
-    while (running) {
+    while (active) {
       const list = logins();
       const { token, openid } = list[turn++ % list.length]!;
       const start = Date.now();
@@ -48,13 +60,16 @@ export function startTraffic(app: Harness, logins: () => readonly Login[], worke
     }
   };
   const loops = Array.from({ length: workers }, loop);
-  return {
+  const traffic: Traffic = {
     samples,
     async stop() {
-      running = false;
+      active = false;
+      running.delete(traffic);
       await Promise.all(loops);
     },
   };
+  running.add(traffic);
+  return traffic;
 }
 
 /** Samples that started at or after `from` and ended before `to`. */
