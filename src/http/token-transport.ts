@@ -20,7 +20,7 @@ interface Carried {
 }
 
 /** Whether raw header name `raw` is `lower` (lower-case); `usual` is a spelling compared before lower-casing. */
-function sameName(raw: string, lower: string, usual: string): boolean {
+function sameName(raw: string, lower: string, usual = lower): boolean {
   return raw === lower || raw === usual || raw.toLowerCase() === lower;
 }
 
@@ -38,7 +38,7 @@ function carried(raw: string[], transport: TokenTransport): Carried {
     const name = raw[i]!;
     if (bearer && name.length === 13 && sameName(name, 'authorization', 'Authorization')) {
       if (found.authorizations++ === 0) found.authorization = raw[i + 1];
-    } else if (name.length === headerLength && sameName(name, tokenHeader!, tokenHeader!)) {
+    } else if (name.length === headerLength && sameName(name, tokenHeader!)) {
       if (found.headers++ === 0) found.header = raw[i + 1];
     }
   }
