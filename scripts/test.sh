@@ -4,10 +4,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# `npm install` rather than `npm ci`: the registry lacks some platforms' optional
-# binaries of a test-runner dependency, which `npm ci` treats as a lock mismatch.
+# A clean install from the lock when node_modules is missing or older than it.
 if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
-  npm install --no-audit --no-fund
+  npm ci --no-audit --no-fund
 fi
 
 bash scripts/install-services.sh
