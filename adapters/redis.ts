@@ -1,4 +1,4 @@
-import { CALLBACK_READ, type ReadCallback } from '../src/session/callback-read.js';
+type ReadCallback = (ok: boolean, result: unknown) => void;
 import type { StoreAdapterOptions, WechatStore } from '../src/store.js';
 import { asText, requireMethods, resolvePrefix, wholeSeconds } from './adapter-options.js';
 import { afterPollPhase } from './after-poll.js';
@@ -105,9 +105,7 @@ export function redisStore(options: RedisStoreOptions): RedisWechatStore {
   const prefix = resolvePrefix('redisStore', options.prefix);
   const maxStaleness = staleness(options.maxStaleness);
   const guard = guardClientSideCache(client, maxStaleness);
-  const { store, read } = guard ? cachedStore(client, prefix, guard) : plainStore(client, prefix);
-  // For the library: reads that report to its store guard, which makes the one promise they need.
-  Object.defineProperty(store, CALLBACK_READ, { value: { get: store.get, read } });
+  const { store } = guard ? cachedStore(client, prefix, guard) : plainStore(client, prefix);
   return store;
 }
 

@@ -23,6 +23,8 @@ export const ERROR_STATUS = {
   WECHAT_WATERMARK_MISMATCH: 400,
   WECHAT_PERMISSION_DENIED: 400,
   WECHAT_STORE_UNAVAILABLE: 503,
+  WECHAT_NOT_FOUND: 404,
+  WECHAT_METHOD_NOT_ALLOWED: 405,
   WECHAT_INTERNAL_ERROR: 500,
 } as const;
 
@@ -36,6 +38,8 @@ export interface WechatErrorOptions {
   field?: string;
   /** Seconds after which a retry may succeed (rate limits, busy upstream). */
   retryAfter?: number;
+  /** The methods a route takes, for `WECHAT_METHOD_NOT_ALLOWED` (sent as `Allow`). */
+  allow?: string;
 }
 
 /**
@@ -57,6 +61,7 @@ export class WechatError extends Error {
   readonly errcode?: number;
   readonly field?: string;
   readonly retryAfter?: number;
+  readonly allow?: string;
 
   constructor(code: WechatErrorCode, message: string, options: WechatErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
@@ -67,6 +72,7 @@ export class WechatError extends Error {
     if (options.errcode !== undefined) this.errcode = options.errcode;
     if (options.field !== undefined) this.field = options.field;
     if (options.retryAfter !== undefined) this.retryAfter = options.retryAfter;
+    if (options.allow !== undefined) this.allow = options.allow;
   }
 
   /** The JSON body sent to clients: `{ error: { code, message } }`. */

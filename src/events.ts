@@ -22,8 +22,8 @@ export interface WechatEventMap {
   sessionKeyMismatch: { type: 'sessionKeyMismatch'; openid: string; flow: 'phone' | 'userInfo' };
   /** A request failed because WeChat failed, timed out, refused our credentials or rate-limited us. */
   upstreamError: { type: 'upstreamError'; code: WechatErrorCode; errcode?: number; api?: string; ms?: number };
-  /** A store call failed or did not answer within `storeTimeout`. */
-  storeError: { type: 'storeError'; operation: string; timedOut: boolean };
+  /** A store call failed or did not answer within `storeTimeout`; `cause` is the store's own error, e.g. `ReplyError: ERR syntax error`. */
+  storeError: { type: 'storeError'; operation: string; timedOut: boolean; cause: string };
 }
 
 export type WechatEventName = keyof WechatEventMap;

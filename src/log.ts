@@ -74,3 +74,17 @@ export function errorFields(err: unknown): Record<string, unknown> {
   }
   return { err: typeof err };
 }
+
+/**
+ * A store or client error for a log line: its class, system code and
+ * message (`ReplyError: ERR syntax error`, `Error ECONNREFUSED: connect
+ * ECONNREFUSED 127.0.0.1:6379`), on one line and at most 200 characters. The
+ * errors of store clients name the command's failure; long token-like runs
+ * (a hashed session key, say) are cut out all the same.
+ */
+export function describeError(err: unknown): string {
+  if (!(err instanceof Error)) return typeof err;
+  const { code } = err as { code?: unknown };
+  const system = typeof code === 'string' ? ` ${code}` : '';
+  return `${err.name}${system}: ${err.message}`.replace(/\s+/g, ' ').replace(/[A-Za-z0-9_+/=-]{24,}/g, '…').slice(0, 200);
+}

@@ -1,16 +1,48 @@
+import type { Request } from 'express';
 import type { AccessTokenMode } from './client/access-token.js';
-import type { WechatClientOptions } from './client/client.js';
 import { EVENT_NAMES, type WechatEventHandlers } from './events.js';
+import type { WechatLogger } from './log.js';
+import { baseUrl, fail, flag, type Input, logger, optionalFunction, positive, refuseUnknown } from './option-checks.js';
 import type { WechatStore } from './store.js';
+import type { WechatRequestSession } from './types.js';
 
 /**
- * Options shared by every middleware. Pass the same object to each of them:
- * they then share one client, one access-token cache and one set of
- * in-flight logins.
+ * Called once per new session, after WeChat accepted the code and before the
+ * login is answered: the place to insert or update the app's user and put
+ * its own id on the session (`await session.save({ userId })`). Fields it
+ * resolves are added to the login answer of `wechatRouter` (and kept in
+ * `res.locals.wechatLogin` for `wechatLogin`). A rejection answers the
+ * request through the usual error path; the session is then ended.
  */
-export interface WechatSessionOptions extends WechatClientOptions {
-  /** Where sessions live. Default: a bounded in-memory store (one process only). */
+export type LoginHook = (session: WechatRequestSession, req: Request) => void | Record<string, unknown> | Promise<void | Record<string, unknown>>;
+
+/** Options of the WeChat API client (also accepted by `wechatSession`). */
+export interface WechatClientOptions {
+  appId: string;
+  appSecret: string;
+  /** Default `https://api.weixin.qq.com`; https only, but for a loopback stand-in in tests. */
+  apiBaseUrl?: string;
+  /** Per-attempt timeout of a WeChat call, ms. Default 5000. */
+  timeout?: number;
+  /** Extra attempts after "system busy" (-1), 5xx or a network failure. Default 2. */
+  retries?: number;
+  /** First backoff delay, ms (doubles per retry, with jitter). Default 200. */
+  retryDelay?: number;
+  /** `stable` (getStableAccessToken, default) or `classic` (cgi-bin/token). */
+  accessToken?: AccessTokenMode;
+  /** Where sessions and the shared access_token live. Default: a bounded in-memory store (one process only). */
   store?: WechatStore;
+  /** Store call timeout, ms. Default 2000. */
+  storeTimeout?: number;
+  fetch?: typeof fetch;
+  /** Clock, ms since the epoch. Default `Date.now`. */
+  now?: () => number;
+  /** A pino-style logger, or false for silence. Default: warnings and errors as JSON lines on stderr. */
+  logger?: WechatLogger | false;
+}
+
+/** Options of {@link wechatSession}: every middleware of one mini-program shares them. */
+export interface WechatSessionOptions extends WechatClientOptions {
   /** Seconds of inactivity after which a session lapses. Default 259200 (3 days). */
   ttl?: number;
   /** A used session is renewed at most once per this many seconds. Default: a tenth of `ttl`, at most 1 hour. */
@@ -23,72 +55,95 @@ export interface WechatSessionOptions extends WechatClientOptions {
   singleSession?: boolean;
   /** Sessions one openid may hold when `singleSession` is false; the oldest is ended past it. Default 10. */
   maxSessionsPerUser?: number;
-  /** Largest request body the middleware reads itself, bytes. Default 16384. */
+  /** Largest request body the middleware read themselves, bytes. Default 16384. */
   bodyLimit?: number;
-  /** Milliseconds a request body may take to arrive in full; past it the answer is 408 and the connection is closed. Default 10000. */
+  /** Milliseconds a body the middleware read may take to arrive in full; past it 408 and the connection is closed. Default 10000. */
   bodyTimeout?: number;
-  /**
-   * Lifecycle callbacks for audit and metrics: `login`, `renew`, `logout`,
-   * `revoke`, `sessionKeyMismatch`, `upstreamError`, `storeError`. A callback
-   * that throws never breaks a request.
-   */
+  /** Lifecycle callbacks for audit and metrics (see `WechatEventMap`). A callback that throws never breaks a request. */
   on?: WechatEventHandlers;
+  /** The app's step at login, see {@link LoginHook}. */
+  onLogin?: LoginHook;
   /** Hand errors to `next(err)` instead of answering JSON. Default false. */
   passErrors?: boolean;
   /** Before a legacy decrypt failure is answered, ask WeChat whether the session_key is dead. Default false. */
   verifySessionKey?: boolean;
-  /** Send the session's openid with a phone code, so WeChat refuses a code obtained by another user. Default false. */
+  /** Send the session's openid with a phone code, so WeChat refuses a code obtained by another user. Default true. */
   bindPhoneCode?: boolean;
 }
 
-export interface ResolvedOptions {
+/** Every default, in one place. */
+export const DEFAULTS = {
+  apiBaseUrl: 'https://api.weixin.qq.com',
+  timeout: 5000,
+  retries: 2,
+  retryDelay: 200,
+  accessToken: 'stable',
+  storeTimeout: 2000,
+  ttl: 259_200,
+  tokenHeader: 'x-wx-session',
+  bearer: true,
+  singleSession: true,
+  maxSessionsPerUser: 10,
+  bodyLimit: 16_384,
+  bodyTimeout: 10_000,
+  passErrors: false,
+  verifySessionKey: false,
+  bindPhoneCode: true,
+} as const;
+
+const OPTION_NAMES = [
+  'appId', 'appSecret', 'apiBaseUrl', 'timeout', 'retries', 'retryDelay', 'accessToken', 'store', 'storeTimeout',
+  'fetch', 'now', 'logger', 'ttl', 'renewAfter', 'bearer', 'tokenHeader', 'singleSession', 'maxSessionsPerUser',
+  'bodyLimit', 'bodyTimeout', 'on', 'onLogin', 'passErrors', 'verifySessionKey', 'bindPhoneCode',
+] as const satisfies readonly (keyof WechatSessionOptions)[];
+
+/** What the WeChat client needs. */
+export interface ClientConfig {
   appId: string;
   appSecret: string;
-  ttl: number;
-  renewAfter: number;
-  bearer: boolean;
-  tokenHeader: string | undefined;
-  singleSession: boolean;
-  maxSessionsPerUser: number;
-  bodyLimit: number;
-  bodyTimeout: number;
-  on: WechatEventHandlers;
-  passErrors: boolean;
-  verifySessionKey: boolean;
-  bindPhoneCode: boolean;
+  baseUrl: string;
+  timeout: number;
+  retries: number;
+  retryDelay: number;
+  fetch: typeof fetch;
   accessToken: AccessTokenMode;
   storeTimeout: number;
   now: () => number;
+  logger: WechatLogger | false | undefined;
 }
 
-const show = (value: unknown): string => (typeof value === 'string' ? `'${value}'` : String(value));
-
-function fail(name: string, want: string, got: unknown): never {
-  throw new TypeError(`express-wechat-session: \`${name}\` must be ${want}; got ${show(got)}`);
+/** What the session manager needs: no credentials. */
+export interface SessionPolicy {
+  /** Key namespace: the mini-program's appId. */
+  appId: string;
+  ttl: number;
+  renewAfter: number;
+  singleSession: boolean;
+  maxSessionsPerUser: number;
+  now: () => number;
 }
 
-function positive(options: Record<string, unknown>, name: string, fallback: number, unit: string, integer = true): number {
-  const value = options[name];
-  if (value === undefined) return fallback;
-  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0 || (integer && !Number.isInteger(value))) {
-    fail(name, `a positive ${integer ? 'whole ' : ''}number of ${unit}`, value);
-  }
-  return value;
+/** The options, checked, with every default filled in and grouped by the part that uses them. */
+export interface Config {
+  client: ClientConfig;
+  session: SessionPolicy;
+  transport: { bearer: boolean; tokenHeader: string | undefined };
+  body: { limit: number; timeout: number };
+  store: WechatStore | undefined;
+  on: WechatEventHandlers;
+  onLogin: LoginHook | undefined;
+  passErrors: boolean;
+  verifySessionKey: boolean;
+  bindPhoneCode: boolean;
 }
 
-function flag(options: Record<string, unknown>, name: string, fallback: boolean): boolean {
-  const value = options[name];
-  if (value === undefined) return fallback;
-  if (typeof value !== 'boolean') fail(name, 'true or false', value);
-  return value;
-}
-
-function checkStore(store: unknown): void {
-  if (store === undefined) return;
+function checkStore(store: unknown): WechatStore | undefined {
+  if (store === undefined) return undefined;
   const s = store as Record<string, unknown>;
   if (!s || typeof s.get !== 'function' || typeof s.set !== 'function' || typeof s.destroy !== 'function') {
     fail('store', 'a store with get, set and destroy methods (e.g. memoryStore())', store);
   }
+  return store as WechatStore;
 }
 
 function checkHandlers(on: unknown): WechatEventHandlers {
@@ -101,55 +156,69 @@ function checkHandlers(on: unknown): WechatEventHandlers {
   return { ...(on as WechatEventHandlers) };
 }
 
-/** Validate options once, at start-up; throws a `TypeError` that says what to fix. */
-export function resolveOptions(input: WechatSessionOptions): ResolvedOptions {
-  if (!input || typeof input !== 'object') fail('options', 'an object', input);
-  const o = input as unknown as Record<string, unknown>;
+function clientConfig(o: Input): ClientConfig {
   if (typeof o.appId !== 'string' || !/^[A-Za-z0-9_-]{1,64}$/.test(o.appId)) {
     fail('appId', "your mini-program's AppID (e.g. 'wx4f4bc4dec97d474b'; set WECHAT_APP_ID)", o.appId);
   }
   if (typeof o.appSecret !== 'string' || o.appSecret.length === 0) {
     throw new TypeError('express-wechat-session: `appSecret` must be a non-empty string (set WECHAT_APP_SECRET)');
   }
-  if (o.apiBaseUrl !== undefined && (typeof o.apiBaseUrl !== 'string' || !/^https?:\/\/[^\s]+$/.test(o.apiBaseUrl))) {
-    fail('apiBaseUrl', 'an http(s) URL', o.apiBaseUrl);
-  }
-  checkStore(o.store);
-  const ttl = positive(o, 'ttl', 259_200, 'seconds');
-  const renewAfter = positive(o, 'renewAfter', Math.max(1, Math.min(3600, Math.floor(ttl / 10))), 'seconds');
-  if (renewAfter >= ttl) fail('renewAfter', `fewer seconds than ttl (${ttl})`, renewAfter);
-  const tokenHeader = o.tokenHeader === undefined ? 'x-wx-session' : o.tokenHeader;
-  if (tokenHeader !== false && (typeof tokenHeader !== 'string' || !/^[A-Za-z0-9-]+$/.test(tokenHeader))) {
-    fail('tokenHeader', 'a header name or false', tokenHeader);
-  }
-  const bearer = flag(o, 'bearer', true);
-  if (!bearer && tokenHeader === false) fail('tokenHeader', 'a header name when `bearer` is false (the token must travel somehow)', tokenHeader);
-  const accessToken = o.accessToken ?? 'stable';
+  const accessToken = o.accessToken ?? DEFAULTS.accessToken;
   if (accessToken !== 'stable' && accessToken !== 'classic') fail('accessToken', "'stable' or 'classic'", accessToken);
-  if (o.now !== undefined && typeof o.now !== 'function') fail('now', 'a function returning ms since the epoch', o.now);
-  if (o.fetch !== undefined && typeof o.fetch !== 'function') fail('fetch', 'a fetch-compatible function', o.fetch);
-  positive(o, 'timeout', 5000, 'milliseconds');
-  positive(o, 'retryDelay', 200, 'milliseconds');
-  if (o.retries !== undefined && (!Number.isInteger(o.retries) || (o.retries as number) < 0 || (o.retries as number) > 10)) {
-    fail('retries', 'a whole number from 0 to 10', o.retries);
-  }
+  const retries = o.retries ?? DEFAULTS.retries;
+  if (!Number.isInteger(retries) || (retries as number) < 0 || (retries as number) > 10) fail('retries', 'a whole number from 0 to 10', retries);
   return {
     appId: o.appId,
     appSecret: o.appSecret,
-    ttl,
-    renewAfter,
-    bearer,
-    tokenHeader: tokenHeader === false ? undefined : (tokenHeader as string).toLowerCase(),
-    singleSession: flag(o, 'singleSession', true),
-    maxSessionsPerUser: positive(o, 'maxSessionsPerUser', 10, 'sessions'),
-    bodyLimit: positive(o, 'bodyLimit', 16_384, 'bytes'),
-    bodyTimeout: positive(o, 'bodyTimeout', 10_000, 'milliseconds'),
-    on: checkHandlers(o.on),
-    passErrors: flag(o, 'passErrors', false),
-    verifySessionKey: flag(o, 'verifySessionKey', false),
-    bindPhoneCode: flag(o, 'bindPhoneCode', false),
+    baseUrl: baseUrl(o, 'apiBaseUrl', DEFAULTS.apiBaseUrl),
+    timeout: positive(o, 'timeout', DEFAULTS.timeout, 'milliseconds'),
+    retries: retries as number,
+    retryDelay: positive(o, 'retryDelay', DEFAULTS.retryDelay, 'milliseconds'),
+    fetch: optionalFunction<typeof fetch>(o, 'fetch', 'a fetch-compatible function') ?? globalThis.fetch,
     accessToken,
-    storeTimeout: positive(o, 'storeTimeout', 2000, 'milliseconds'),
-    now: (o.now as () => number) ?? Date.now,
+    storeTimeout: positive(o, 'storeTimeout', DEFAULTS.storeTimeout, 'milliseconds'),
+    now: optionalFunction<() => number>(o, 'now', 'a function returning ms since the epoch') ?? Date.now,
+    logger: logger<WechatLogger>(o),
+  };
+}
+
+function tokenHeaderOf(o: Input, bearer: boolean): string | undefined {
+  const header = o.tokenHeader === undefined ? DEFAULTS.tokenHeader : o.tokenHeader;
+  if (header !== false && (typeof header !== 'string' || !/^[A-Za-z0-9-]+$/.test(header))) fail('tokenHeader', 'a header name or false', header);
+  if (!bearer && header === false) fail('tokenHeader', 'a header name when `bearer` is false (the token must travel somehow)', header);
+  return header === false ? undefined : (header as string).toLowerCase();
+}
+
+/** Check the options once, at start-up; throws a `TypeError` that says what to fix. */
+export function parseOptions(input: WechatSessionOptions): Config {
+  if (!input || typeof input !== 'object') fail('options', 'an object', input);
+  const o = input as unknown as Input;
+  refuseUnknown(o, OPTION_NAMES);
+  const client = clientConfig(o);
+  const ttl = positive(o, 'ttl', DEFAULTS.ttl, 'seconds');
+  const renewAfter = positive(o, 'renewAfter', Math.max(1, Math.min(3600, Math.floor(ttl / 10))), 'seconds');
+  if (renewAfter >= ttl) fail('renewAfter', `fewer seconds than ttl (${ttl})`, renewAfter);
+  const bearer = flag(o, 'bearer', DEFAULTS.bearer);
+  return {
+    client,
+    session: {
+      appId: client.appId,
+      ttl,
+      renewAfter,
+      singleSession: flag(o, 'singleSession', DEFAULTS.singleSession),
+      maxSessionsPerUser: positive(o, 'maxSessionsPerUser', DEFAULTS.maxSessionsPerUser, 'sessions'),
+      now: client.now,
+    },
+    transport: { bearer, tokenHeader: tokenHeaderOf(o, bearer) },
+    body: {
+      limit: positive(o, 'bodyLimit', DEFAULTS.bodyLimit, 'bytes'),
+      timeout: positive(o, 'bodyTimeout', DEFAULTS.bodyTimeout, 'milliseconds'),
+    },
+    store: checkStore(o.store),
+    on: checkHandlers(o.on),
+    onLogin: optionalFunction<LoginHook>(o, 'onLogin', 'an async function (session, req)'),
+    passErrors: flag(o, 'passErrors', DEFAULTS.passErrors),
+    verifySessionKey: flag(o, 'verifySessionKey', DEFAULTS.verifySessionKey),
+    bindPhoneCode: flag(o, 'bindPhoneCode', DEFAULTS.bindPhoneCode),
   };
 }

@@ -8,8 +8,19 @@
  * `destroyIfEqual` (atomic primitives used for the fleet-wide access-token
  * lock; without them the lock degrades to best effort).
  *
- * A miss resolves to `undefined` or `null`, never rejects. A rejection means
- * the store is unreachable or broken: the library fails closed with 503.
+ * Every method may answer a value or a promise of it: a store that works in
+ * process (the memory store) answers at once, one that talks to a server
+ * answers a promise. The library awaits each answer once, in one place,
+ * bounded by `storeTimeout`.
+ *
+ * A miss answers `undefined` or `null`, never an error. A thrown error or a
+ * rejection means the store is unreachable or broken: the library fails
+ * closed with 503, and logs the error's class and message (never a key or
+ * a value), so reject with the client's own error.
+ *
+ * Without `replace` a store still works, but sessions are not renewed (a
+ * renewal by plain `set` could bring back a session that was just ended):
+ * they lapse `ttl` seconds after login.
  *
  * @example
  * ```ts
@@ -22,22 +33,25 @@
  */
 export interface WechatStore {
   /** The value under `key`, or `undefined`/`null` when there is none. */
-  get(key: string): Promise<string | null | undefined>;
+  get(key: string): Awaitable<string | null | undefined>;
   /** Keep `value` under `key` for `ttlSeconds` (a positive whole number). */
-  set(key: string, value: string, ttlSeconds: number): Promise<void>;
+  set(key: string, value: string, ttlSeconds: number): Awaitable<void>;
   /** Remove `key`; removing a missing key is not an error. */
-  destroy(key: string): Promise<void>;
+  destroy(key: string): Awaitable<void>;
   /** Overwrite `key` only when it exists, atomically (renewals must not bring back a session that was just ended). */
-  replace?(key: string, value: string, ttlSeconds: number): Promise<void>;
+  replace?(key: string, value: string, ttlSeconds: number): Awaitable<void>;
   /** Reset the expiry of an existing key without rewriting its value. */
-  touch?(key: string, ttlSeconds: number): Promise<void>;
-  /** Set `key` only when absent, atomically; resolves `true` when this call created it. */
-  add?(key: string, value: string, ttlSeconds: number): Promise<boolean>;
-  /** Remove `key` only when its value is `expected`, atomically; resolves `true` when removed. */
-  destroyIfEqual?(key: string, expected: string): Promise<boolean>;
+  touch?(key: string, ttlSeconds: number): Awaitable<void>;
+  /** Set `key` only when absent, atomically; answers `true` when this call created it. */
+  add?(key: string, value: string, ttlSeconds: number): Awaitable<boolean>;
+  /** Remove `key` only when its value is `expected`, atomically; answers `true` when removed. */
+  destroyIfEqual?(key: string, expected: string): Awaitable<boolean>;
   /** A short name for logs, e.g. `redis`. */
   readonly kind?: string;
 }
+
+/** A value, or a promise of it. */
+export type Awaitable<T> = T | PromiseLike<T>;
 
 /** Options shared by the bundled adapters. */
 export interface StoreAdapterOptions {

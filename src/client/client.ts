@@ -1,45 +1,36 @@
-import type { WechatLogger } from '../log.js';
-import { defaultLogger, silentLogger } from '../log.js';
-import { resolveOptions } from '../options.js';
+import { createEmitter } from '../events.js';
+import { describeError, libraryLogger, type WechatLogger } from '../log.js';
+import { type ClientConfig, DEFAULTS, parseOptions, type WechatClientOptions } from '../options.js';
 import { GuardedStore } from '../session/guarded-store.js';
-import type { WechatStore } from '../store.js';
 import type { WechatPhone } from '../types.js';
-import { AccessTokenManager, type AccessTokenMode } from './access-token.js';
+import { AccessTokenManager } from './access-token.js';
 import { checkSessionKey } from './check-session.js';
 import { code2Session, type Code2SessionResult } from './code2session.js';
 import type { HttpSettings } from './http.js';
 import { redeemPhoneCode, type PhoneCodeOptions } from './phone.js';
 
-export const DEFAULT_API_BASE_URL = 'https://api.weixin.qq.com';
+export type { WechatClientOptions };
 
-/** Options of the WeChat API client; the middleware options include all of these. */
-export interface WechatClientOptions {
-  appId: string;
-  appSecret: string;
-  /** Default `https://api.weixin.qq.com`; point it at a local stand-in in tests. */
-  apiBaseUrl?: string;
-  /** Per-attempt timeout of a WeChat call, ms. Default 5000. */
-  timeout?: number;
-  /** Extra attempts after "system busy" (-1), 5xx or a network failure. Default 2. */
-  retries?: number;
-  /** First backoff delay, ms (doubles per retry, with jitter). Default 200. */
-  retryDelay?: number;
-  /** `stable` (getStableAccessToken, default) or `classic` (cgi-bin/token). */
-  accessToken?: AccessTokenMode;
-  /** Shares the access_token across processes. */
-  store?: WechatStore;
-  /** Store call timeout, ms. Default 2000. */
-  storeTimeout?: number;
-  fetch?: typeof fetch;
-  now?: () => number;
-  /** A pino-style logger, or false for silence. */
-  logger?: WechatLogger | false;
-}
+export const DEFAULT_API_BASE_URL = DEFAULTS.apiBaseUrl;
 
 /** Internal wiring shared with the middleware. */
 export interface ClientParts {
   http: HttpSettings;
   tokens: AccessTokenManager;
+}
+
+/** The HTTP settings and access-token cache of one app's checked client options. */
+export function clientParts(config: ClientConfig, store: GuardedStore | undefined, log: WechatLogger): ClientParts {
+  const http: HttpSettings = {
+    baseUrl: config.baseUrl,
+    timeout: config.timeout,
+    retries: config.retries,
+    retryDelay: config.retryDelay,
+    fetch: config.fetch,
+    log,
+  };
+  const tokens = new AccessTokenManager(http, { appId: config.appId, appSecret: config.appSecret, mode: config.accessToken, store, now: config.now });
+  return { http, tokens };
 }
 
 /**
@@ -58,31 +49,21 @@ export interface ClientParts {
 export class WechatClient {
   readonly appId: string;
   readonly #appSecret: string;
-  private readonly http: HttpSettings;
-  private readonly tokens: AccessTokenManager;
+  readonly #http: HttpSettings;
+  readonly #tokens: AccessTokenManager;
 
   constructor(options: WechatClientOptions, parts?: ClientParts) {
-    if (!parts) resolveOptions(options);
-    this.appId = options.appId;
-    this.#appSecret = options.appSecret;
-    const now = options.now ?? Date.now;
-    this.http = parts?.http ?? {
-      baseUrl: (options.apiBaseUrl ?? DEFAULT_API_BASE_URL).replace(/\/+$/, ''),
-      timeout: options.timeout ?? 5000,
-      retries: options.retries ?? 2,
-      retryDelay: options.retryDelay ?? 200,
-      fetch: options.fetch ?? globalThis.fetch,
-      log: options.logger === false ? silentLogger() : (options.logger ?? defaultLogger()),
-    };
-    this.tokens =
-      parts?.tokens ??
-      new AccessTokenManager(this.http, {
-        appId: options.appId,
-        appSecret: options.appSecret,
-        mode: options.accessToken ?? 'stable',
-        store: options.store ? new GuardedStore(options.store, options.storeTimeout ?? 2000) : undefined,
-        now,
-      });
+    const config = parseOptions(options).client;
+    this.appId = config.appId;
+    this.#appSecret = config.appSecret;
+    if (!parts) {
+      const log = libraryLogger(config.logger);
+      const emit = createEmitter({}, log);
+      const store = options.store && new GuardedStore(options.store, config.storeTimeout, (operation, timedOut, cause) => emit('storeError', { operation, timedOut, cause: describeError(cause) }));
+      parts = clientParts(config, store, log);
+    }
+    this.#http = parts.http;
+    this.#tokens = parts.tokens;
   }
 
   /**
@@ -95,7 +76,7 @@ export class WechatClient {
    * ```
    */
   code2Session(code: string): Promise<Code2SessionResult> {
-    return code2Session(this.http, { appId: this.appId, appSecret: this.#appSecret }, code);
+    return code2Session(this.#http, { appId: this.appId, appSecret: this.#appSecret }, code);
   }
 
   /**
@@ -109,7 +90,7 @@ export class WechatClient {
    * ```
    */
   getPhoneNumber(code: string, options: PhoneCodeOptions = {}): Promise<WechatPhone> {
-    return redeemPhoneCode(this.http, this.tokens, this.appId, code, options);
+    return redeemPhoneCode(this.#http, this.#tokens, this.appId, code, options);
   }
 
   /**
@@ -122,7 +103,7 @@ export class WechatClient {
    * ```
    */
   getAccessToken(): Promise<string> {
-    return this.tokens.get();
+    return this.#tokens.get();
   }
 
   /**
@@ -140,7 +121,7 @@ export class WechatClient {
    * ```
    */
   withAccessToken<T>(call: (accessToken: string) => Promise<T>): Promise<T> {
-    return this.tokens.withToken(call);
+    return this.#tokens.withToken(call);
   }
 
   /**
@@ -153,12 +134,12 @@ export class WechatClient {
    * ```
    */
   checkSessionKey(openid: string, sessionKey: string): Promise<boolean> {
-    return checkSessionKey(this.http, this.tokens, openid, sessionKey);
+    return checkSessionKey(this.#http, this.#tokens, openid, sessionKey);
   }
 
   /** How many access tokens this process fetched from WeChat through this client. */
   get accessTokenFetches(): number {
-    return this.tokens.fetches;
+    return this.#tokens.fetches;
   }
 }
 

@@ -1,8 +1,7 @@
-import type { NextFunction, Request, Response } from 'express';
+import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { WechatApiError, WechatError, type WechatErrorCode } from '../errors.js';
-import type { Emit } from '../events.js';
-import { errorFields, type WechatLogger } from '../log.js';
-import { bodyWasAbandoned } from './body.js';
+import { errorFields } from '../log.js';
+import type { WechatSessionContext } from '../wechat-session.js';
 
 /** Errors that mean WeChat failed us (not the client): reported as `upstreamError`. */
 const UPSTREAM_CODES: ReadonlySet<WechatErrorCode> = new Set([
@@ -12,24 +11,11 @@ const UPSTREAM_CODES: ReadonlySet<WechatErrorCode> = new Set([
   'WECHAT_RATE_LIMITED',
 ]);
 
-/** What answering a failed request needs from the context. */
-export interface FailureSettings {
-  passErrors: boolean;
-  log: WechatLogger;
-  emit?: Emit;
-}
-
-/** Anything thrown becomes a `WechatError`; unknown errors are logged and hidden behind a 500. */
-export function asWechatError(err: unknown, log: WechatLogger): WechatError {
-  if (err instanceof WechatError) return err;
-  log.error({ event: 'internal_error', ...errorFields(err) }, 'unexpected error');
-  return new WechatError('WECHAT_INTERNAL_ERROR', 'Internal error', { cause: err });
-}
-
 /**
- * Write `{ error: { code, message } }` with the error's status. When the
- * request body was cut off or refused mid-way, the connection is closed
- * after the answer instead of waiting for the rest of the body.
+ * Write `{ error: { code, message } }` with the error's status. An answer
+ * sent before the request's body arrived in full closes the connection:
+ * nobody will read the rest, and a client dripping it must not keep the
+ * socket.
  */
 export function sendError(res: Response, error: WechatError): void {
   res.statusCode = error.status;
@@ -37,49 +23,74 @@ export function sendError(res: Response, error: WechatError): void {
   res.setHeader('Cache-Control', 'no-store');
   if (error.retryAfter !== undefined) res.setHeader('Retry-After', String(error.retryAfter));
   if (error.status === 401) res.setHeader('WWW-Authenticate', 'Bearer');
-  if (res.req && bodyWasAbandoned(res.req)) res.setHeader('Connection', 'close');
+  if (error.status === 405 && error.allow) res.setHeader('Allow', error.allow);
+  if (res.req && !res.req.complete) res.setHeader('Connection', 'close');
   res.end(JSON.stringify(error.toJSON()));
 }
 
-/** One structured line per failed request: debug for the client's mistakes, warn when we or WeChat failed. */
-function logFailure(settings: FailureSettings, error: WechatError, ms: number | undefined): void {
-  const fields: Record<string, unknown> = { event: 'request.failed', code: error.code, status: error.status };
-  if (error.errcode !== undefined) fields.errcode = error.errcode;
-  if (error.field !== undefined) fields.field = error.field;
-  if (ms !== undefined) fields.ms = ms;
-  if (error.status >= 500) settings.log.warn(fields, 'request failed');
-  else settings.log.debug(fields, 'request refused');
+/** An error of the app's own code (a hook): handed to `next(err)` as it is, for the app's error handler. */
+export class AppFailure {
+  constructor(readonly error: unknown) {}
 }
 
-/** Answer an error as JSON, or hand it to `next(err)` when the app asked for that. */
-export function failRequest(
-  settings: FailureSettings,
-  _req: Request,
-  res: Response,
-  next: NextFunction,
-  err: unknown,
-  started?: number,
-): void {
-  const error = asWechatError(err, settings.log);
-  const ms = started === undefined ? undefined : Math.round(performance.now() - started);
-  logFailure(settings, error, ms);
+/** Anything thrown becomes a `WechatError`; unknown errors are logged and hidden behind a 500. */
+function asWechatError(ctx: WechatSessionContext, err: unknown): WechatError {
+  if (err instanceof WechatError) return err;
+  ctx.log.error({ event: 'internal_error', ...errorFields(err) }, 'unexpected error');
+  return new WechatError('WECHAT_INTERNAL_ERROR', 'Internal error', { cause: err });
+}
+
+/** One structured line per failed request (debug for the client's mistakes, warn when we or WeChat failed), then the answer. */
+function fail(ctx: WechatSessionContext, res: Response, next: NextFunction, err: unknown, started: number): void {
+  if (err instanceof AppFailure) {
+    if (!(err.error instanceof WechatError)) return next(err.error);
+    err = err.error;
+  }
+  const error = asWechatError(ctx, err);
+  const ms = Math.round(performance.now() - started);
+  const fields: Record<string, unknown> = { event: 'request.failed', code: error.code, status: error.status, ms };
+  if (error.errcode !== undefined) fields.errcode = error.errcode;
+  if (error.field !== undefined) fields.field = error.field;
+  if (error.status >= 500) ctx.log.warn(fields, 'request failed');
+  else ctx.log.debug(fields, 'request refused');
   if (UPSTREAM_CODES.has(error.code)) {
     const api = error instanceof WechatApiError ? error.api : undefined;
-    settings.emit?.('upstreamError', {
-      code: error.code,
-      ...(error.errcode !== undefined && { errcode: error.errcode }),
-      ...(api !== undefined && { api }),
-      ...(ms !== undefined && { ms }),
-    });
+    ctx.emit('upstreamError', { code: error.code, ...(error.errcode !== undefined && { errcode: error.errcode }), ...(api !== undefined && { api }), ms });
   }
-  if (settings.passErrors || res.headersSent) return next(error);
+  if (ctx.config.passErrors || res.headersSent) return next(error);
   sendError(res, error);
+}
+
+/**
+ * The one shape of every middleware here: run `work`, then `next()`; a
+ * rejection is logged and answered as JSON (or passed to `next(err)` with
+ * `passErrors`). With `noStore`, a success marks the answer uncacheable
+ * (it names a session or a person).
+ */
+export function middleware(
+  name: string,
+  ctx: WechatSessionContext,
+  work: (req: Request, res: Response) => Promise<void>,
+  { noStore }: { noStore: boolean },
+): RequestHandler {
+  const handler: RequestHandler = (req, res, next) => {
+    const started = performance.now();
+    work(req, res).then(
+      () => {
+        if (noStore) res.setHeader('Cache-Control', 'no-store');
+        next();
+      },
+      (err: unknown) => fail(ctx, res, next, err, started),
+    );
+  };
+  return Object.defineProperty(handler, 'name', { value: name });
 }
 
 /**
  * An Express error handler that answers `WechatError`s as JSON
  * `{ error: { code, message } }` and passes anything else on. For apps that
- * set `passErrors: true` and still want the standard answers.
+ * set `passErrors: true`, or throw `WechatError`s of their own, and still
+ * want the standard answers. Mount it after your routes.
  *
  * @example
  * ```ts

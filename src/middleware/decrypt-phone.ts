@@ -1,20 +1,21 @@
 import type { Request, RequestHandler } from 'express';
 import { normalizePhone } from '../client/phone.js';
-import { getContext, type Context } from '../context.js';
 import { decryptWechatData } from '../crypto/decrypt.js';
 import { WechatError } from '../errors.js';
 import { optionalString, readFields } from '../http/body.js';
-import { failRequest } from '../http/respond.js';
+import { middleware } from '../http/respond.js';
 import { debugEnabled, errorFields, maskPhone } from '../log.js';
 import type { WechatSessionOptions } from '../options.js';
-import { WechatSession } from '../session/handle.js';
+import type { WechatSession } from '../session/handle.js';
 import type { WechatPhone } from '../types.js';
-import { renewAfterUse, sessionNow } from './resolve.js';
+import { contextOf, type WechatSessionContext } from '../wechat-session.js';
+import { renewAfterUse, sessionOf } from './session-of.js';
+import { SessionKeyVerdicts } from './session-key-verdicts.js';
 
 const PHONE_CODE_SHAPE = /^[\x21-\x7e]{1,256}$/;
 
 /** WeChat's word on the session_key; when WeChat cannot be asked, the key is taken for dead (log in again). */
-async function sessionKeyIsLive(ctx: Context, session: WechatSession): Promise<boolean> {
+async function sessionKeyIsLive(ctx: WechatSessionContext, session: WechatSession): Promise<boolean> {
   try {
     return await ctx.client.checkSessionKey(session.openid, session.sessionKey);
   } catch (err) {
@@ -23,15 +24,22 @@ async function sessionKeyIsLive(ctx: Context, session: WechatSession): Promise<b
   }
 }
 
-/** Decrypt the legacy payload; on a stale key optionally ask WeChat whether the key is really dead. */
-async function fromEncryptedData(ctx: Context, session: WechatSession, encryptedData: string, iv: unknown): Promise<WechatPhone> {
+/**
+ * Decrypt the legacy payload. On a stale key the mismatch is reported, and
+ * with `verifySessionKey` WeChat is asked whether the key is really dead:
+ * both at most once per session per verdict window.
+ */
+async function fromEncryptedData(ctx: WechatSessionContext, verdicts: SessionKeyVerdicts, session: WechatSession, encryptedData: string, iv: unknown): Promise<WechatPhone> {
   let data: Record<string, unknown>;
   try {
-    data = decryptWechatData(session.sessionKey, encryptedData, iv, { appId: ctx.opts.appId });
+    data = decryptWechatData(session.sessionKey, encryptedData, iv, { appId: ctx.appId });
   } catch (err) {
     if (!(err instanceof WechatError) || err.code !== 'WECHAT_SESSION_KEY_MISMATCH') throw err;
-    ctx.emit('sessionKeyMismatch', { openid: session.openid, flow: 'phone' });
-    if (ctx.opts.verifySessionKey && (await sessionKeyIsLive(ctx, session))) {
+    const live = await verdicts.of(session, async () => {
+      ctx.emit('sessionKeyMismatch', { openid: session.openid, flow: 'phone' });
+      return ctx.config.verifySessionKey ? sessionKeyIsLive(ctx, session) : false;
+    });
+    if (live) {
       throw new WechatError(
         'WECHAT_BAD_REQUEST',
         'encryptedData was not made with the current session_key (stale or corrupt data): ask the user to tap the phone button again',
@@ -45,17 +53,16 @@ async function fromEncryptedData(ctx: Context, session: WechatSession, encrypted
   return phone;
 }
 
-async function phoneOf(ctx: Context, req: Request): Promise<WechatPhone> {
-  const found = sessionNow(ctx, req, false); // renewed only once the lookup succeeded
-  const session = found instanceof WechatSession ? found : await found;
-  const fields = await readFields(req, ctx.opts.bodyLimit, ctx.opts.bodyTimeout);
+async function phoneOf(ctx: WechatSessionContext, verdicts: SessionKeyVerdicts, req: Request): Promise<WechatPhone> {
+  const session = await sessionOf(ctx, req, false); // renewed only once the phone number is read
+  const fields = await readFields(req, ctx.config.body.limit, ctx.config.body.timeout);
   const errMsg = optionalString(fields, 'errMsg', 256);
   const encryptedData = optionalString(fields, 'encryptedData');
   const code = optionalString(fields, 'code', 256);
-  if (encryptedData !== undefined) return fromEncryptedData(ctx, session, encryptedData, fields.iv);
+  if (encryptedData !== undefined) return fromEncryptedData(ctx, verdicts, session, encryptedData, fields.iv);
   if (code !== undefined) {
     if (!PHONE_CODE_SHAPE.test(code)) throw new WechatError('WECHAT_BAD_REQUEST', '`code` must be the code from getPhoneNumber', { field: 'code' });
-    return ctx.client.getPhoneNumber(code, ctx.opts.bindPhoneCode ? { openid: session.openid } : {});
+    return ctx.client.getPhoneNumber(code, ctx.config.bindPhoneCode ? { openid: session.openid } : {});
   }
   if (errMsg !== undefined && !errMsg.endsWith(':ok')) {
     throw new WechatError('WECHAT_PERMISSION_DENIED', 'The user did not grant the phone number');
@@ -65,35 +72,31 @@ async function phoneOf(ctx: Context, req: Request): Promise<WechatPhone> {
 
 /**
  * Get the user's phone number from a getPhoneNumber result: `{ code }` (new
- * flow, redeemed with WeChat) or `{ encryptedData, iv }` (legacy flow,
+ * flow, redeemed with WeChat, bound to the session's openid unless
+ * `bindPhoneCode` is false) or `{ encryptedData, iv }` (legacy flow,
  * decrypted with the session's session_key). Sets `req.wechat.phone`.
  * A stale session_key answers 401 `WECHAT_SESSION_KEY_MISMATCH` and leaves
  * the session as it was.
  *
  * @example
  * ```ts
- * app.post('/api/phone', decryptPhone(wechat), (req, res) => res.json(req.wechat!.phone));
+ * app.post('/api/phone', decryptPhone(wechat), wechatHandler((req, res) => res.json(req.wechat.phone)));
  * ```
  */
-export function decryptPhone(options: WechatSessionOptions): RequestHandler {
-  const ctx = getContext(options);
-  return function decryptPhone(req, res, next) {
-    const started = performance.now();
-    const keep = (phone: WechatPhone): void => {
+export function decryptPhone(wechat: WechatSessionContext | WechatSessionOptions): RequestHandler {
+  const ctx = contextOf(wechat);
+  const verdicts = new SessionKeyVerdicts();
+  return middleware(
+    'decryptPhone',
+    ctx,
+    async (req) => {
+      const phone = await phoneOf(ctx, verdicts, req);
+      await renewAfterUse(ctx, req);
       req.wechat!.phone = phone;
-      res.setHeader('Cache-Control', 'no-store');
       if (debugEnabled(ctx.log)) {
         ctx.log.debug({ event: 'phone', openid: req.wechat!.openid, phone: maskPhone(phone.purePhoneNumber) }, 'phone number read');
       }
-    };
-    phoneOf(ctx, req)
-      .then((phone) => {
-        const renewing = renewAfterUse(ctx, req);
-        return renewing ? renewing.then(() => keep(phone)) : keep(phone);
-      })
-      .then(
-        () => next(),
-        (err: unknown) => failRequest(ctx, req, res, next, err, started),
-      );
-  };
+    },
+    { noStore: true },
+  );
 }

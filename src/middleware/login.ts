@@ -1,16 +1,15 @@
-import type { Request, RequestHandler } from 'express';
-import { getContext, type Context } from '../context.js';
+import type { Request, RequestHandler, Response } from 'express';
 import { decodeCiphertext, decodeKey16 } from '../crypto/base64.js';
 import { decryptWechatData } from '../crypto/decrypt.js';
 import { verifyUserSignature } from '../crypto/signature.js';
 import { WechatError } from '../errors.js';
 import { optionalString, readFields, stringField, type Fields } from '../http/body.js';
-import { failRequest } from '../http/respond.js';
+import { AppFailure, middleware } from '../http/respond.js';
 import type { WechatSessionOptions } from '../options.js';
-import type { WechatSession } from '../session/handle.js';
-import type { SharedLogin } from '../session/login-coalescer.js';
+import type { CreatedSession, SharedLogin } from '../session/login-coalescer.js';
 import type { Identity } from '../session/manager.js';
 import type { WechatUserInfo } from '../types.js';
+import { contextOf, type WechatSessionContext } from '../wechat-session.js';
 
 /** A wx.login code: printable ASCII, no spaces. Real ones are 32 characters. */
 const CODE_SHAPE = /^[\x21-\x7e]{1,128}$/;
@@ -43,22 +42,31 @@ function legacyFields(fields: Fields): LegacyUserInfo {
   return legacy;
 }
 
-function exchange(ctx: Context, code: string, arrivedAt: number): Promise<SharedLogin> {
-  return ctx.logins.run(code, arrivedAt, () => ctx.client.code2Session(code).then((identity): SharedLogin => ({ identity })));
-}
-
-/** The code's session, created by the first request that gets this far (the others share it). */
-function sessionFor(ctx: Context, shared: SharedLogin, arrivedAt: number): Promise<WechatSession> {
-  shared.session ??= ctx.sessions.create(shared.identity).then((session) => {
+/**
+ * The code's session, created by the first request that gets this far (the
+ * others share it), then handed to the app's `onLogin`. A hook that fails
+ * ends the session it was given.
+ */
+function sessionFor(ctx: WechatSessionContext, shared: SharedLogin, req: Request, arrivedAt: number): Promise<CreatedSession> {
+  shared.session ??= (async (): Promise<CreatedSession> => {
+    const session = await ctx.sessions.create(shared.identity);
     const { openid, unionid } = shared.identity;
     ctx.emit('login', { openid, ...(unionid !== undefined && { unionid }), ms: Math.round(performance.now() - arrivedAt) });
-    return session;
-  });
+    const hook = ctx.config.onLogin;
+    if (!hook) return { session };
+    try {
+      const answer = await hook(session, req);
+      return { session, answer: answer ?? undefined };
+    } catch (err) {
+      await session.destroy().catch(() => undefined);
+      throw new AppFailure(err);
+    }
+  })();
   return shared.session;
 }
 
 /** Check the legacy getUserInfo fields against the session_key WeChat just gave (before any session exists). */
-function userInfoOf(ctx: Context, identity: Identity, legacy: LegacyUserInfo): WechatUserInfo | undefined {
+function userInfoOf(ctx: WechatSessionContext, identity: Identity, legacy: LegacyUserInfo): WechatUserInfo | undefined {
   if (legacy.rawData !== undefined && !verifyUserSignature(legacy.rawData, legacy.signature!, identity.sessionKey)) {
     throw new WechatError(
       'WECHAT_SIGNATURE_INVALID',
@@ -68,7 +76,7 @@ function userInfoOf(ctx: Context, identity: Identity, legacy: LegacyUserInfo): W
   }
   if (legacy.encryptedData !== undefined) {
     try {
-      return decryptWechatData<WechatUserInfo>(identity.sessionKey, legacy.encryptedData, legacy.iv, { appId: ctx.opts.appId });
+      return decryptWechatData<WechatUserInfo>(identity.sessionKey, legacy.encryptedData, legacy.iv, { appId: ctx.appId });
     } catch (err) {
       if (err instanceof WechatError && err.code === 'WECHAT_SESSION_KEY_MISMATCH') ctx.emit('sessionKeyMismatch', { openid: identity.openid, flow: 'userInfo' });
       throw err;
@@ -88,39 +96,34 @@ function userInfoOf(ctx: Context, identity: Identity, legacy: LegacyUserInfo): W
  * Read the code, exchange it (shared with concurrent requests carrying it),
  * check this request's legacy fields, and only then start the session: a
  * request whose fields fail creates nothing and ends no earlier session.
+ * Sets `req.wechat`, and `res.locals.wechatLogin` to what `onLogin` added.
  */
-async function login(ctx: Context, req: Request, arrivedAt: number): Promise<WechatSession> {
-  const fields = await readFields(req, ctx.opts.bodyLimit, ctx.opts.bodyTimeout);
+async function login(ctx: WechatSessionContext, req: Request, res: Response): Promise<void> {
+  const arrivedAt = performance.now();
+  const fields = await readFields(req, ctx.config.body.limit, ctx.config.body.timeout);
   const code = stringField(fields, 'code', CODE_SHAPE, 'the code from wx.login');
   const legacy = legacyFields(fields);
-  const shared = await exchange(ctx, code, arrivedAt);
+  const shared = await ctx.logins.run(code, () => ctx.client.code2Session(code).then((identity): SharedLogin => ({ identity })));
   const userInfo = userInfoOf(ctx, shared.identity, legacy);
-  const session = ctx.sessions.copy(await sessionFor(ctx, shared, arrivedAt));
+  const created = await sessionFor(ctx, shared, req, arrivedAt);
+  const session = ctx.sessions.copy(created.session);
   if (userInfo) session.userInfo = userInfo;
-  return session;
+  req.wechat = session;
+  if (created.answer) res.locals.wechatLogin = created.answer;
 }
 
 /**
  * Exchange the `code` of `wx.login` (JSON or form body) for a session: sets
  * `req.wechat` (with the new `token`) and calls `next()`. Concurrent
- * requests with one code share one exchange and one session.
+ * requests with one code share one exchange and one session; the app's
+ * `onLogin` runs once per session, before the answer.
  *
  * @example
  * ```ts
- * app.post('/login', wechatLogin(wechat), (req, res) => res.json({ token: req.wechat!.token }));
+ * app.post('/login', wechatLogin(wechat), wechatHandler((req, res) => res.json({ token: req.wechat.token })));
  * ```
  */
-export function wechatLogin(options: WechatSessionOptions): RequestHandler {
-  const ctx = getContext(options);
-  return function wechatLogin(req, res, next) {
-    const started = performance.now();
-    login(ctx, req, started).then(
-      (session) => {
-        req.wechat = session;
-        res.setHeader('Cache-Control', 'no-store');
-        next();
-      },
-      (err: unknown) => failRequest(ctx, req, res, next, err, started),
-    );
-  };
+export function wechatLogin(wechat: WechatSessionContext | WechatSessionOptions): RequestHandler {
+  const ctx = contextOf(wechat);
+  return middleware('wechatLogin', ctx, (req, res) => login(ctx, req, res), { noStore: true });
 }

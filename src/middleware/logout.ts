@@ -1,8 +1,8 @@
 import type { RequestHandler } from 'express';
-import { getContext } from '../context.js';
-import { failRequest } from '../http/respond.js';
+import { middleware } from '../http/respond.js';
 import type { WechatSessionOptions } from '../options.js';
-import { sessionOf } from './resolve.js';
+import { contextOf, type WechatSessionContext } from '../wechat-session.js';
+import { sessionOf } from './session-of.js';
 
 /**
  * End the request's session, then call `next()` (`req.wechat` still
@@ -13,21 +13,18 @@ import { sessionOf } from './resolve.js';
  * app.post('/api/logout', wechatLogout(wechat), (req, res) => res.status(204).end());
  * ```
  */
-export function wechatLogout(options: WechatSessionOptions): RequestHandler {
-  const ctx = getContext(options);
-  return function wechatLogout(req, res, next) {
-    const started = performance.now();
-    sessionOf(ctx, req, false)
-      .then(async (session) => {
-        await session.destroy();
-        res.setHeader('Cache-Control', 'no-store');
-        ctx.emit('logout', { openid: session.openid });
-      })
-      .then(
-        () => next(),
-        (err: unknown) => failRequest(ctx, req, res, next, err, started),
-      );
-  };
+export function wechatLogout(wechat: WechatSessionContext | WechatSessionOptions): RequestHandler {
+  const ctx = contextOf(wechat);
+  return middleware(
+    'wechatLogout',
+    ctx,
+    async (req) => {
+      const session = await sessionOf(ctx, req, false);
+      await session.destroy();
+      ctx.emit('logout', { openid: session.openid });
+    },
+    { noStore: true },
+  );
 }
 
 /**
@@ -39,6 +36,6 @@ export function wechatLogout(options: WechatSessionOptions): RequestHandler {
  * await revokeWechatSessions(wechat, openid);
  * ```
  */
-export function revokeWechatSessions(options: WechatSessionOptions, openid: string): Promise<number> {
-  return getContext(options).sessions.revokeAll(openid);
+export function revokeWechatSessions(wechat: WechatSessionContext | WechatSessionOptions, openid: string): Promise<number> {
+  return contextOf(wechat).sessions.revokeAll(openid);
 }

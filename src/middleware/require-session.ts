@@ -1,9 +1,8 @@
 import type { RequestHandler } from 'express';
-import { getContext } from '../context.js';
-import { failRequest } from '../http/respond.js';
+import { middleware } from '../http/respond.js';
 import type { WechatSessionOptions } from '../options.js';
-import { WechatSession } from '../session/handle.js';
-import { lookupNow } from './resolve.js';
+import { contextOf, type WechatSessionContext } from '../wechat-session.js';
+import { sessionOf } from './session-of.js';
 
 /**
  * Resolve the request's token to `req.wechat` or answer 401
@@ -13,28 +12,10 @@ import { lookupNow } from './resolve.js';
  * @example
  * ```ts
  * app.use('/api', requireWechatSession(wechat));
- * app.get('/api/me', (req, res) => res.json({ openid: req.wechat!.openid }));
+ * app.get('/api/me', wechatHandler((req, res) => res.json({ openid: req.wechat.openid })));
  * ```
  */
-export function requireWechatSession(options: WechatSessionOptions): RequestHandler {
-  const ctx = getContext(options);
-  return function requireWechatSession(req, res, next) {
-    let found: WechatSession | Promise<WechatSession>;
-    try {
-      found = lookupNow(ctx, req);
-    } catch (err) {
-      // Refused before any store call: it took no measurable time.
-      return failRequest(ctx, req, res, next, err, performance.now());
-    }
-    // Resolved in process (memory store, nothing due): on at once, no promise, no event-loop turn.
-    if (found instanceof WechatSession) return next();
-    const started = performance.now();
-    found.then(
-      (session) => {
-        req.wechat = session;
-        next();
-      },
-      (err: unknown) => failRequest(ctx, req, res, next, err, started),
-    );
-  };
+export function requireWechatSession(wechat: WechatSessionContext | WechatSessionOptions): RequestHandler {
+  const ctx = contextOf(wechat);
+  return middleware('requireWechatSession', ctx, async (req) => void (await sessionOf(ctx, req, true)), { noStore: false });
 }

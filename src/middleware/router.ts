@@ -1,46 +1,64 @@
-import express, { type NextFunction, type Request, type Response, type Router } from 'express';
-import { getContext } from '../context.js';
+import express, { type Router } from 'express';
+import { WechatError } from '../errors.js';
+import { wechatHandler } from '../http/handler.js';
+import { sendError } from '../http/respond.js';
 import type { WechatSessionOptions } from '../options.js';
+import { contextOf, type WechatSessionContext } from '../wechat-session.js';
 import { decryptPhone } from './decrypt-phone.js';
 import { wechatLogin } from './login.js';
 import { wechatLogout } from './logout.js';
 import { requireWechatSession } from './require-session.js';
 
-/** Every answer of the router names a session or a person: no cache may keep it. */
-function noStore(_req: Request, res: Response, next: NextFunction): void {
-  res.setHeader('Cache-Control', 'no-store');
-  next();
-}
+/** The routes and the one method each takes. */
+const ROUTES = { '/login': 'POST', '/phone': 'POST', '/logout': 'POST', '/session': 'GET' } as const;
 
 /**
- * Every route in one: POST `/login` → `{ token, openid, unionid?, expiresIn }`,
+ * Every route in one: POST `/login` → `{ token, openid, unionid?, expiresIn, …onLogin's fields }`,
  * POST `/phone` → `{ phoneNumber, purePhoneNumber, countryCode }`,
  * POST `/logout` → 204, GET `/session` → `{ openid, unionid?, expiresAt, data }`.
+ * Mounted under a path, any other path below it answers JSON 404
+ * `WECHAT_NOT_FOUND`, and another method 405 `WECHAT_METHOD_NOT_ALLOWED`
+ * with `Allow`.
  *
  * @example
  * ```ts
  * app.use('/wechat', wechatRouter(wechat));
  * ```
  */
-export function wechatRouter(options: WechatSessionOptions): Router {
-  const ctx = getContext(options);
+export function wechatRouter(wechat: WechatSessionContext | WechatSessionOptions): Router {
+  const ctx = contextOf(wechat);
   const router = express.Router();
-  router.use(noStore);
-  router.post('/login', wechatLogin(options), (req, res) => {
-    const session = req.wechat!;
-    const body: Record<string, unknown> = { token: session.token, openid: session.openid, expiresIn: ctx.opts.ttl };
-    if (session.unionid) body.unionid = session.unionid;
-    if (session.userInfo) body.userInfo = session.userInfo;
-    res.json(body);
-  });
-  router.post('/phone', decryptPhone(options), (req, res) => {
-    res.json(req.wechat!.phone);
-  });
-  router.post('/logout', wechatLogout(options), (_req, res) => {
-    res.status(204).end();
-  });
-  router.get('/session', requireWechatSession(options), (req, res) => {
-    res.json(req.wechat);
+  router.post(
+    '/login',
+    wechatLogin(ctx),
+    wechatHandler((req, res) => {
+      const session = req.wechat;
+      const body: Record<string, unknown> = { ...res.locals.wechatLogin, token: session.token, openid: session.openid, expiresIn: ctx.config.session.ttl };
+      if (session.unionid) body.unionid = session.unionid;
+      if (session.userInfo) body.userInfo = session.userInfo;
+      res.json(body);
+    }),
+  );
+  router.post('/phone', decryptPhone(ctx), wechatHandler((req, res) => res.json(req.wechat.phone)));
+  router.post('/logout', wechatLogout(ctx), (_req, res) => res.status(204).end());
+  router.get(
+    '/session',
+    requireWechatSession(ctx),
+    wechatHandler((req, res) => {
+      res.setHeader('Cache-Control', 'no-store');
+      res.json(req.wechat);
+    }),
+  );
+  // Mounted under a path, the router owns it and answers the rest itself; mounted at the root, the rest is the app's.
+  for (const [path, method] of Object.entries(ROUTES)) {
+    router.all(path, (req, res, next) => {
+      if (!req.baseUrl) return next();
+      sendError(res, new WechatError('WECHAT_METHOD_NOT_ALLOWED', `${path} takes ${method} only`, { allow: method }));
+    });
+  }
+  router.use((req, res, next) => {
+    if (!req.baseUrl) return next();
+    sendError(res, new WechatError('WECHAT_NOT_FOUND', 'No such route'));
   });
   return router;
 }

@@ -1,166 +1,95 @@
 import { StoreUnavailableError } from '../errors.js';
 import type { WechatStore } from '../store.js';
-import { callbackReaderOf, type ReadCallback } from './callback-read.js';
-import { syncReaderOf } from './sync-read.js';
 
-/** Told of every failed store call: which operation, and whether it timed out. */
-export type StoreFailureListener = (operation: string, timedOut: boolean) => void;
+/** Told of every failed store call: which operation, whether it timed out, and the store's own error. */
+export type StoreFailureListener = (operation: string, timedOut: boolean, cause: unknown) => void;
+
+type Answer<T> = T | PromiseLike<T>;
+
+const isThenable = <T>(value: Answer<T>): value is PromiseLike<T> =>
+  value !== null && typeof value === 'object' && typeof (value as PromiseLike<T>).then === 'function';
 
 /**
  * A store whose every call settles within `timeoutMs` and rejects only with
  * `StoreUnavailableError`, so a stalled or broken store answers 503 instead
- * of hanging the request.
+ * of hanging the request. A store that answers in process (a value rather
+ * than a promise, as the memory store does) has nothing to time out.
  */
 export class GuardedStore {
-  /** Calls under way, oldest first (every call has the same timeout, so deadlines come in order). */
-  readonly #waiting = new Set<Waiting>();
-  /** One timer for all of them, armed for the oldest deadline. */
-  #timer: ReturnType<typeof setTimeout> | undefined;
-  readonly #readNow: ((key: string) => string | null | undefined) | undefined;
-  readonly #readInto: ((key: string, done: ReadCallback) => void) | undefined;
+  readonly #inner: WechatStore;
+  readonly #timeoutMs: number;
+  readonly #onFailure: StoreFailureListener;
 
-  constructor(
-    readonly inner: WechatStore,
-    private readonly timeoutMs: number,
-    private readonly onFailure?: StoreFailureListener,
-  ) {
-    this.#readNow = syncReaderOf(inner);
-    this.#readInto = callbackReaderOf(inner);
+  constructor(inner: WechatStore, timeoutMs: number, onFailure: StoreFailureListener) {
+    this.#inner = inner;
+    this.#timeoutMs = timeoutMs;
+    this.#onFailure = onFailure;
+  }
+
+  /** Whether the store can overwrite an existing key only (renewals need it, so they never resurrect). */
+  get canReplace(): boolean {
+    return typeof this.#inner.replace === 'function';
   }
 
   get(key: string): Promise<string | null | undefined> {
-    const readInto = this.#readInto;
-    if (readInto === undefined) return this.guard('get', () => this.inner.get(key));
-    // One promise for the read and its timeout: the store reports to the guard directly.
-    return this.#watch<string | null | undefined>('get', (settle) => {
-      try {
-        readInto(key, settle);
-      } catch (err) {
-        settle(false, err);
-      }
-    });
-  }
-
-  /**
-   * The value under `key`: at once when the store answers in process (the
-   * memory store; nothing to time out), else as {@link get} does.
-   */
-  read(key: string): string | null | undefined | Promise<string | null | undefined> {
-    const readNow = this.#readNow;
-    if (readNow === undefined) return this.get(key);
-    try {
-      return readNow(key);
-    } catch (err) {
-      this.onFailure?.('get', false);
-      return Promise.reject(new StoreUnavailableError('get', err));
-    }
+    return this.#call('get', () => this.#inner.get(key));
   }
 
   set(key: string, value: string, ttlSeconds: number): Promise<void> {
-    return this.guard('set', () => this.inner.set(key, value, ttlSeconds));
+    return this.#call('set', () => this.#inner.set(key, value, ttlSeconds));
   }
 
   destroy(key: string): Promise<void> {
-    return this.guard('destroy', () => this.inner.destroy(key));
+    return this.#call('destroy', () => this.#inner.destroy(key));
   }
 
-  /** Overwrite an existing key only; plain `set` when the store cannot do it atomically. */
-  replace(key: string, value: string, ttlSeconds: number): Promise<void> {
-    const { inner } = this;
-    if (!inner.replace) return this.set(key, value, ttlSeconds);
-    return this.guard('replace', () => inner.replace!(key, value, ttlSeconds));
+  /** Overwrite an existing key only; `undefined` when the store cannot. */
+  replace(key: string, value: string, ttlSeconds: number): Promise<void> | undefined {
+    const { replace } = this.#inner;
+    return replace ? this.#call('replace', () => replace.call(this.#inner, key, value, ttlSeconds)) : undefined;
   }
 
   /** Renew an existing key's expiry; `undefined` when the store has no `touch`. */
   touch(key: string, ttlSeconds: number): Promise<void> | undefined {
-    const { inner } = this;
-    return inner.touch ? this.guard('touch', () => inner.touch!(key, ttlSeconds)) : undefined;
+    const { touch } = this.#inner;
+    return touch ? this.#call('touch', () => touch.call(this.#inner, key, ttlSeconds)) : undefined;
   }
 
   /** Atomic set-if-absent; `undefined` when the store cannot do it atomically. */
   add(key: string, value: string, ttlSeconds: number): Promise<boolean> | undefined {
-    const { inner } = this;
-    return inner.add ? this.guard('add', () => inner.add!(key, value, ttlSeconds)) : undefined;
+    const { add } = this.#inner;
+    return add ? this.#call('add', () => add.call(this.#inner, key, value, ttlSeconds)) : undefined;
   }
 
   /** Atomic compare-and-delete; `undefined` when the store cannot do it. */
   destroyIfEqual(key: string, expected: string): Promise<boolean> | undefined {
-    const { inner } = this;
-    return inner.destroyIfEqual ? this.guard('destroyIfEqual', () => inner.destroyIfEqual!(key, expected)) : undefined;
+    const { destroyIfEqual } = this.#inner;
+    return destroyIfEqual ? this.#call('destroyIfEqual', () => destroyIfEqual.call(this.#inner, key, expected)) : undefined;
   }
 
-  private guard<T>(operation: string, call: () => Promise<T>): Promise<T> {
-    let pending: Promise<T>;
+  /** The one place a store call is made, awaited and bounded in time. */
+  async #call<T>(operation: string, call: () => Answer<T>): Promise<T> {
+    let timer: ReturnType<typeof setTimeout> | undefined;
     try {
-      pending = call();
+      const answer = call();
+      if (!isThenable(answer)) return answer;
+      const timeout = new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new StoreTimeout(this.#timeoutMs)), this.#timeoutMs);
+      });
+      return await Promise.race([answer, timeout]);
     } catch (err) {
-      this.onFailure?.(operation, false);
-      return Promise.reject(new StoreUnavailableError(operation, err));
+      this.#onFailure(operation, err instanceof StoreTimeout, err);
+      throw new StoreUnavailableError(operation, err);
+    } finally {
+      clearTimeout(timer);
     }
-    // An in-process store (it reads synchronously) answers within the turn: there is nothing to time out.
-    if (this.#readNow !== undefined) {
-      return Promise.resolve(pending).then(undefined, (err: unknown) => {
-        this.onFailure?.(operation, false);
-        throw new StoreUnavailableError(operation, err);
-      });
-    }
-    return this.#watch<T>(operation, (settle) => {
-      Promise.resolve(pending).then(
-        (value) => settle(true, value),
-        (err: unknown) => settle(false, err),
-      );
-    });
   }
-
-  /**
-   * A promise of the store call that `start` makes and reports to `settle`:
-   * it resolves with the value, rejects with `StoreUnavailableError` when the
-   * call fails, and when it has not ended within the timeout. What the call
-   * reports after that is ignored.
-   */
-  #watch<T>(operation: string, start: (settle: ReadCallback) => void): Promise<T> {
-    return new Promise<T>((resolve, reject) => {
-      const waiting: Waiting = { deadline: performance.now() + this.timeoutMs, operation, reject, done: false };
-      this.#waiting.add(waiting);
-      if (this.#timer === undefined) this.#arm(this.timeoutMs);
-      start((ok, result) => {
-        if (waiting.done) return;
-        waiting.done = true;
-        this.#waiting.delete(waiting);
-        if (ok) return resolve(result as T);
-        this.onFailure?.(operation, false);
-        reject(new StoreUnavailableError(operation, result));
-      });
-    });
-  }
-
-  #arm(ms: number): void {
-    // Unref'd: a store call alone does not keep the process up; the request waiting on it does.
-    this.#timer = setTimeout(this.#sweep, Math.max(1, Math.ceil(ms)));
-    this.#timer.unref?.();
-  }
-
-  /** Fail every call past its deadline, then re-arm for the oldest one left. */
-  readonly #sweep = (): void => {
-    this.#timer = undefined;
-    const now = performance.now();
-    for (const waiting of this.#waiting) {
-      if (waiting.deadline > now) {
-        this.#arm(waiting.deadline - now);
-        return;
-      }
-      waiting.done = true;
-      this.#waiting.delete(waiting);
-      this.onFailure?.(waiting.operation, true);
-      waiting.reject(new StoreUnavailableError(waiting.operation, new Error(`no answer within ${this.timeoutMs} ms`)));
-    }
-  };
 }
 
-/** A store call under way. */
-interface Waiting {
-  deadline: number;
-  operation: string;
-  reject(error: unknown): void;
-  done: boolean;
+/** A store call that did not answer in time. */
+class StoreTimeout extends Error {
+  constructor(ms: number) {
+    super(`no answer within ${ms} ms`);
+    this.name = 'StoreTimeout';
+  }
 }

@@ -3,7 +3,7 @@ import type { WechatPhone, WechatRequestSession, WechatSessionData, WechatUserIn
 /** What a handle needs from the session manager to save or end itself. */
 export interface SessionBackend {
   saveData(hash: string, data: Record<string, unknown>): Promise<void>;
-  destroyHash(hash: string, openid: string): Promise<void>;
+  destroyHash(hash: string): Promise<void>;
 }
 
 /**
@@ -64,7 +64,7 @@ export class WechatSession implements WechatRequestSession {
 
   /** End this session (log out). */
   async destroy(): Promise<void> {
-    await this.#backend.destroyHash(this.#hash, this.openid);
+    await this.#backend.destroyHash(this.#hash);
   }
 
   toJSON(): Record<string, unknown> {

@@ -1,60 +1,52 @@
 import type { WechatSession } from './handle.js';
 import type { Identity } from './manager.js';
 
+/** A login's session and what the app's `onLogin` added to the answer. */
+export interface CreatedSession {
+  session: WechatSession;
+  answer?: Record<string, unknown>;
+}
+
 /**
- * One code's exchange, shared by the requests that carried it: WeChat's
- * answer, and the session made from it once a request passed its checks.
+ * One code's exchange, shared by the requests that carried it while it ran:
+ * WeChat's answer, and the session made from it once a request passed its
+ * checks.
  */
 export interface SharedLogin {
   identity: Identity;
   /** Created by the first request whose own fields check out; absent until then. */
-  session?: Promise<WechatSession>;
+  session?: Promise<CreatedSession>;
 }
 
-interface Exchange {
-  result: Promise<SharedLogin>;
-  /** performance.now() when the exchange settled; undefined while under way. */
-  settledAt?: number;
-}
-
-/** Bound on remembered exchanges, so junk codes cannot grow the map without limit. */
-const MAX_ENTRIES = 10_000;
+/** Most exchanges shared at once; past it, a login exchanges on its own. */
+const MAX_IN_FLIGHT = 10_000;
 
 /**
- * Makes concurrent logins with one code share one exchange. "Concurrent"
- * means the requests overlapped in time: a request that arrived before the
- * exchange settled gets its result, even if its body was read later; a
- * request that arrives afterwards exchanges again (and WeChat answers
- * 40163, code been used).
+ * Makes concurrent logins with one code share one exchange: a request whose
+ * code is being exchanged waits for that exchange instead of spending the
+ * code a second time (WeChat would answer 40163, code been used). Only
+ * exchanges under way are kept: an entry is dropped the moment it settles,
+ * so nothing of a finished login (its session_key least of all) stays here.
+ * Insert and removal are O(1).
  */
 export class LoginCoalescer {
-  private readonly exchanges = new Map<string, Exchange>();
+  readonly #inFlight = new Map<string, Promise<SharedLogin>>();
 
-  /**
-   * @param keepMs how long a settled exchange is remembered for requests
-   * that arrived while it ran: as long as such a request may still be
-   * reading its body (the `bodyTimeout`).
-   */
-  constructor(private readonly keepMs = 10_000) {}
-
-  run(code: string, arrivedAt: number, exchange: () => Promise<SharedLogin>): Promise<SharedLogin> {
-    const known = this.exchanges.get(code);
-    if (known && (known.settledAt === undefined || arrivedAt < known.settledAt)) return known.result;
-    this.sweep();
-    const entry: Exchange = { result: exchange() };
-    const settle = () => {
-      entry.settledAt = performance.now();
+  run(code: string, exchange: () => Promise<SharedLogin>): Promise<SharedLogin> {
+    const known = this.#inFlight.get(code);
+    if (known) return known;
+    const result = exchange();
+    if (this.#inFlight.size >= MAX_IN_FLIGHT) return result;
+    this.#inFlight.set(code, result);
+    const drop = () => {
+      this.#inFlight.delete(code);
     };
-    entry.result.then(settle, settle);
-    this.exchanges.set(code, entry);
-    return entry.result;
+    result.then(drop, drop);
+    return result;
   }
 
-  private sweep(): void {
-    const cutoff = performance.now() - this.keepMs;
-    for (const [code, entry] of this.exchanges) {
-      if (this.exchanges.size < MAX_ENTRIES && (entry.settledAt === undefined || entry.settledAt > cutoff)) break;
-      if (entry.settledAt !== undefined) this.exchanges.delete(code);
-    }
+  /** Exchanges under way. */
+  get size(): number {
+    return this.#inFlight.size;
   }
 }

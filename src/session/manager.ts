@@ -1,26 +1,12 @@
 import { WechatError } from '../errors.js';
 import type { Emit } from '../events.js';
 import type { WechatLogger } from '../log.js';
+import type { SessionPolicy } from '../options.js';
 import type { GuardedStore } from './guarded-store.js';
-import { withKeyLock } from './key-lock.js';
 import { WechatSession, type SessionBackend } from './handle.js';
-import { decodeIndex, decodeRecord, encodeRecord, readRecord, RECORD_VERSION, type SessionRecord } from './record.js';
+import { withKeyLock, type KeyLockSettings } from './key-lock.js';
+import { decodeIndex, decodeRecord, encodeRecord, RECORD_VERSION, type SessionRecord } from './record.js';
 import { createToken, hashToken, isTokenShaped } from './token.js';
-import { TokenKeys } from './token-keys.js';
-
-export interface SessionPolicy {
-  /** Key namespace: the mini-program's appId. */
-  appId: string;
-  /** Seconds of inactivity before a session lapses. */
-  ttl: number;
-  /** Seconds between two renewals of a busy session. */
-  renewAfter: number;
-  /** A new login revokes the openid's earlier sessions. */
-  singleSession: boolean;
-  /** Most sessions one openid keeps when `singleSession` is off. */
-  maxSessionsPerUser: number;
-  now: () => number;
-}
 
 export interface Identity {
   openid: string;
@@ -28,83 +14,79 @@ export interface Identity {
   sessionKey: string;
 }
 
+/** The per-openid lock: held for a few store calls, so short. */
+const INDEX_LOCK: KeyLockSettings = { leaseMs: 5000, waitMs: 2000 };
+
 function invalid(message = 'The session token is unknown, expired or revoked'): WechatError {
   return new WechatError('WECHAT_SESSION_INVALID', message);
 }
 
-/** Creates, resolves, renews and revokes sessions in a store. */
+/**
+ * Creates, resolves, renews and revokes sessions in a store. Keys: the
+ * session of a token under `<appId>:s:<hash of the token>`, the index of an
+ * openid's sessions under `<appId>:u:<openid>`, and the lock that guards
+ * that index (and revocations) under `<appId>:l:<openid>`.
+ */
 export class SessionManager implements SessionBackend {
-  private readonly sessionPrefix: string;
-  private readonly userPrefix: string;
-  /** Store keys of session tokens, recent ones remembered. */
-  private readonly keys: TokenKeys;
+  readonly #store: GuardedStore;
+  readonly #policy: SessionPolicy;
+  readonly #log: WechatLogger;
+  readonly #emit: Emit;
+  readonly #sessionPrefix: string;
+  readonly #userPrefix: string;
+  readonly #lockPrefix: string;
 
-  constructor(
-    private readonly store: GuardedStore,
-    private readonly policy: SessionPolicy,
-    private readonly log: WechatLogger,
-    private readonly emit: Emit,
-  ) {
-    this.sessionPrefix = `${policy.appId}:s:`;
-    this.userPrefix = `${policy.appId}:u:`;
-    this.keys = new TokenKeys(this.sessionPrefix);
+  constructor(store: GuardedStore, policy: SessionPolicy, log: WechatLogger, emit: Emit) {
+    this.#store = store;
+    this.#policy = policy;
+    this.#log = log;
+    this.#emit = emit;
+    this.#sessionPrefix = `${policy.appId}:s:`;
+    this.#userPrefix = `${policy.appId}:u:`;
+    this.#lockPrefix = `${policy.appId}:l:`;
+    if (!store.canReplace) {
+      log.warn({ event: 'store.no_replace' }, 'the store has no replace(): sessions are not renewed and lapse ttl seconds after login');
+    }
   }
 
-  private nowSeconds(): number {
-    return Math.floor(this.policy.now() / 1000);
+  #nowSeconds(): number {
+    return Math.floor(this.#policy.now() / 1000);
   }
 
   /** Start a session for a freshly exchanged login; revokes earlier ones per policy. */
   async create(identity: Identity): Promise<WechatSession> {
     const token = createToken();
     const hash = hashToken(token);
-    const now = this.nowSeconds();
+    const now = this.#nowSeconds();
     const record: SessionRecord = { v: RECORD_VERSION, o: identity.openid, k: identity.sessionKey, c: now, r: now };
     if (identity.unionid) record.u = identity.unionid;
-    await this.store.set(this.sessionPrefix + hash, encodeRecord(record), this.policy.ttl);
-    await this.index(identity.openid, hash);
-    return this.handle(token, hash, record);
+    await this.#store.set(this.#sessionPrefix + hash, encodeRecord(record), this.#policy.ttl);
+    await this.#locked(identity.openid, () => this.#addToIndex(identity.openid, hash));
+    return this.#handle(token, hash, record);
   }
 
   /**
-   * Resolve a token to its session, renewing it when due (unless `renew` is
-   * false); throws `WECHAT_SESSION_INVALID`.
+   * The session of a token, renewed first when due unless `renew` is false;
+   * throws `WECHAT_SESSION_INVALID`.
    */
-  async resolve(token: string, renew = true): Promise<WechatSession> {
-    return this.resolveNow(token, renew);
-  }
-
-  /**
-   * {@link resolve}, answered synchronously when the store reads in process
-   * (the memory store) and no renewal is due: the session itself, or a
-   * promise of it. Throws (or rejects) `WECHAT_SESSION_INVALID`.
-   */
-  resolveNow(token: string, renew = true): WechatSession | Promise<WechatSession> {
-    const { hash, key } = this.keys.of(token);
-    const value = this.store.read(key);
-    if (typeof value === 'object' && value !== null) {
-      return value.then((found) => this.found(token, hash, key, found, renew));
-    }
-    return this.found(token, hash, key, value, renew);
-  }
-
-  /** The session for the value read under `key`; renewed first when due. */
-  private found(token: string, hash: string, key: string, value: string | null | undefined, renew: boolean): WechatSession | Promise<WechatSession> {
+  async resolve(token: string, renew: boolean): Promise<WechatSession> {
+    if (!isTokenShaped(token)) throw invalid('The session token is malformed');
+    const hash = hashToken(token);
+    const key = this.#sessionPrefix + hash;
+    const value = await this.#store.get(key);
     if (value === undefined || value === null) throw invalid();
-    const record = readRecord(value);
+    const record = decodeRecord(value);
     if (!record) {
-      this.log.warn({ event: 'store.corrupt', key: this.sessionPrefix + '…' }, 'ignored a stored value that is not a session');
+      this.#log.warn({ event: 'store.corrupt', key: `${this.#sessionPrefix}…` }, 'ignored a stored value that is not a session');
       throw invalid();
     }
-    const now = this.nowSeconds();
-    if (now >= record.r + this.policy.ttl) {
-      this.store.destroy(key).catch(() => undefined);
+    const now = this.#nowSeconds();
+    if (now >= record.r + this.#policy.ttl) {
+      this.#store.destroy(key).catch(() => undefined);
       throw invalid('The session has expired');
     }
-    if (renew && now - record.r >= this.policy.renewAfter) {
-      return this.renew(key, record, now).then((renewed) => this.handle(token, hash, renewed));
-    }
-    return this.handle(token, hash, record);
+    if (renew && this.#due(record.r, now)) record.r = await this.#renew(key, hash, record, now);
+    return this.#handle(token, hash, record);
   }
 
   /**
@@ -112,120 +94,120 @@ export class SessionManager implements SessionBackend {
    * it succeeded. Resolves the handle to use from then on; never rejects.
    */
   async renewIfDue(session: WechatSession): Promise<WechatSession> {
-    const now = this.nowSeconds();
+    const now = this.#nowSeconds();
     if (!this.renewalDue(session, now)) return session;
     const hash = hashToken(session.token);
-    const key = this.sessionPrefix + hash;
-    const value = await this.store.get(key).catch(() => undefined);
-    const record = value ? readRecord(value) : undefined;
-    if (!record || record.o !== session.openid || now - record.r < this.policy.renewAfter) return session;
-    const renewed = this.handle(session.token, hash, await this.renew(key, record, now));
+    const key = this.#sessionPrefix + hash;
+    const value = await this.#store.get(key).catch(() => undefined);
+    const record = value ? decodeRecord(value) : undefined;
+    if (!record || record.o !== session.openid || !this.#due(record.r, now)) return session;
+    record.r = await this.#renew(key, hash, record, now);
+    const renewed = this.#handle(session.token, hash, record);
     if (session.phone) renewed.phone = session.phone;
     return renewed;
   }
 
-  /** Whether `session` was last renewed `renewAfter` seconds ago or more (a renewal would write). */
-  renewalDue(session: WechatSession, now = this.nowSeconds()): boolean {
-    return now - (session.expiresAt / 1000 - this.policy.ttl) >= this.policy.renewAfter;
+  /** Whether a renewal of `session` would write now. */
+  renewalDue(session: WechatSession, now = this.#nowSeconds()): boolean {
+    return this.#due(session.expiresAt / 1000 - this.#policy.ttl, now);
   }
 
-  /** End every session of `openid` ("log out everywhere"). Resolves how many were ended. */
+  #due(renewedAt: number, now: number): boolean {
+    return this.#store.canReplace && now - renewedAt >= this.#policy.renewAfter;
+  }
+
+  /**
+   * End every session of `openid` ("log out everywhere"), under the lock a
+   * login takes to index its session, so a login racing the revocation is
+   * either ended by it or indexed after it. Resolves how many were ended.
+   */
   async revokeAll(openid: string): Promise<number> {
-    const indexKey = this.userPrefix + openid;
-    const entries = decodeIndex(await this.store.get(indexKey));
-    await Promise.all(entries.map((hash) => this.store.destroy(this.sessionPrefix + hash)));
-    await this.store.destroy(indexKey);
-    this.emit('revoke', { openid, sessions: entries.length, reason: 'revokeAll' });
-    return entries.length;
-  }
-
-  /** End the session a token names. */
-  async revokeToken(token: string): Promise<void> {
-    if (!isTokenShaped(token)) return;
-    await this.store.destroy(this.sessionPrefix + hashToken(token));
+    const ended = await this.#locked(openid, async () => {
+      const indexKey = this.#userPrefix + openid;
+      const entries = decodeIndex(await this.#store.get(indexKey));
+      await Promise.all(entries.map((hash) => this.#store.destroy(this.#sessionPrefix + hash)));
+      await this.#store.destroy(indexKey);
+      return entries.length;
+    });
+    this.#emit('revoke', { openid, sessions: ended, reason: 'revokeAll' });
+    return ended;
   }
 
   /** A fresh handle on the same session (each request mutates its own `req.wechat`). */
   copy(session: WechatSession): WechatSession {
-    return this.handle(session.token, hashToken(session.token), {
+    return this.#handle(session.token, hashToken(session.token), {
       v: RECORD_VERSION,
       o: session.openid,
       u: session.unionid,
       k: session.sessionKey,
       c: 0,
-      r: session.expiresAt / 1000 - this.policy.ttl,
+      r: session.expiresAt / 1000 - this.#policy.ttl,
       d: { ...(session.data as Record<string, unknown>) },
     });
   }
 
   async saveData(hash: string, data: Record<string, unknown>): Promise<void> {
-    const key = this.sessionPrefix + hash;
-    const value = await this.store.get(key);
+    const key = this.#sessionPrefix + hash;
+    const value = await this.#store.get(key);
     const record = value ? decodeRecord(value) : undefined;
     if (!record) throw invalid();
     record.d = data;
-    const remaining = record.r + this.policy.ttl - this.nowSeconds();
+    const remaining = record.r + this.#policy.ttl - this.#nowSeconds();
     if (remaining <= 0) throw invalid('The session has expired');
-    await this.store.replace(key, encodeRecord(record), remaining);
+    // Overwrite only: a session ended meanwhile stays ended.
+    await (this.#store.replace(key, encodeRecord(record), remaining) ?? this.#store.set(key, encodeRecord(record), remaining));
   }
 
   async destroyHash(hash: string): Promise<void> {
-    await this.store.destroy(this.sessionPrefix + hash);
+    await this.#store.destroy(this.#sessionPrefix + hash);
   }
 
-  private handle(token: string, hash: string, record: Readonly<SessionRecord>): WechatSession {
-    return new WechatSession(
-      {
-        openid: record.o,
-        unionid: record.u,
-        sessionKey: record.k,
-        token,
-        hash,
-        expiresAt: (record.r + this.policy.ttl) * 1000,
-        data: record.d,
-      },
-      this,
-    );
+  #handle(token: string, hash: string, record: SessionRecord): WechatSession {
+    const { o: openid, u: unionid, k: sessionKey, d: data } = record;
+    const expiresAt = (record.r + this.#policy.ttl) * 1000;
+    return new WechatSession({ openid, unionid, sessionKey, token, hash, expiresAt, data }, this);
   }
 
-  /** Write `record` renewed at `now`; resolves the renewed record (records read are shared: never changed in place). */
-  private async renew(key: string, record: Readonly<SessionRecord>, now: number): Promise<SessionRecord> {
-    const renewed: SessionRecord = { ...record, r: now };
+  /** Write `record` renewed at `now` (overwrite only) and keep its openid's index; resolves the renewal time in force. */
+  async #renew(key: string, hash: string, record: SessionRecord, now: number): Promise<number> {
     try {
-      await this.store.replace(key, encodeRecord(renewed), this.policy.ttl);
-      await this.renewIndex(renewed.o);
-      this.emit('renew', { openid: renewed.o });
+      await this.#store.replace(key, encodeRecord({ ...record, r: now }), this.#policy.ttl);
+      await this.#keepIndexed(record.o, hash);
+      this.#emit('renew', { openid: record.o });
+      return now;
     } catch {
       // The session resolved; a failed renewal only means it lapses sooner.
-      this.log.warn({ event: 'session.renew_failed', openid: renewed.o }, 'could not renew session');
+      this.#log.warn({ event: 'session.renew_failed', openid: record.o }, 'could not renew session');
+      return record.r;
     }
-    return renewed;
   }
 
-  /** Keep the openid's index alive as long as its longest-lived session. */
-  private async renewIndex(openid: string): Promise<void> {
-    const indexKey = this.userPrefix + openid;
-    const touched = this.store.touch(indexKey, this.policy.ttl);
-    if (touched) return touched;
-    const value = await this.store.get(indexKey);
-    if (value) await this.store.set(indexKey, value, this.policy.ttl);
+  /**
+   * Keep the openid's index alive as long as its sessions, and put `hash`
+   * back when the index lost it (a store that evicts by recency drops the
+   * index, read only at login and renewal, long before a busy session).
+   */
+  async #keepIndexed(openid: string, hash: string): Promise<void> {
+    const indexKey = this.#userPrefix + openid;
+    const entries = decodeIndex(await this.#store.get(indexKey));
+    if (!entries.includes(hash)) return this.#locked(openid, () => this.#addToIndex(openid, hash, false));
+    await (this.#store.touch(indexKey, this.#policy.ttl) ?? this.#store.set(indexKey, JSON.stringify(entries), this.#policy.ttl));
   }
 
-  /** Record `hash` under its openid, revoking or trimming earlier sessions per policy. */
-  private index(openid: string, hash: string): Promise<void> {
-    return withKeyLock(this.store, `${this.userPrefix}${openid}:lock`, () => this.updateIndex(openid, hash));
+  #locked<T>(openid: string, work: () => Promise<T>): Promise<T> {
+    return withKeyLock(this.#store, this.#lockPrefix + openid, INDEX_LOCK, work);
   }
 
-  private async updateIndex(openid: string, hash: string): Promise<void> {
-    const indexKey = this.userPrefix + openid;
-    const previous = decodeIndex(await this.store.get(indexKey));
-    const keep = this.policy.singleSession ? 0 : this.policy.maxSessionsPerUser - 1;
+  /** Record `hash` under its openid; a new login (`revoke`) also ends or trims earlier sessions per policy. */
+  async #addToIndex(openid: string, hash: string, revoke = true): Promise<void> {
+    const indexKey = this.#userPrefix + openid;
+    const previous = decodeIndex(await this.#store.get(indexKey)).filter((entry) => entry !== hash);
+    const keep = !revoke ? previous.length : this.#policy.singleSession ? 0 : this.#policy.maxSessionsPerUser - 1;
     const cut = Math.max(0, previous.length - keep);
     const revoked = previous.slice(0, cut);
-    const kept = previous.slice(cut);
-    kept.push(hash);
-    await Promise.all(revoked.map((old) => this.store.destroy(this.sessionPrefix + old)));
-    await this.store.set(indexKey, JSON.stringify(kept), this.policy.ttl);
-    if (revoked.length > 0) this.emit('revoke', { openid, sessions: revoked.length, reason: 'newLogin' });
+    const kept = [...previous.slice(cut), hash];
+    await Promise.all(revoked.map((old) => this.#store.destroy(this.#sessionPrefix + old)));
+    await this.#store.set(indexKey, JSON.stringify(kept), this.#policy.ttl);
+    if (revoked.length > 0) this.#emit('revoke', { openid, sessions: revoked.length, reason: 'newLogin' });
   }
 }

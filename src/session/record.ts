@@ -39,27 +39,6 @@ export function decodeRecord(value: string): SessionRecord | undefined {
   return r as SessionRecord;
 }
 
-/** Most parsed records {@link readRecord} keeps; past it, it starts over. */
-const SHARED_MAX = 2048;
-const shared = new Map<string, Readonly<SessionRecord>>();
-
-/**
- * {@link decodeRecord} for the hot path: a record without app data is
- * parsed once per distinct stored value and shared, frozen, by every request
- * that reads that same value (the value holds the whole record, so equal
- * values are equal records). Records with app data (`d`) are parsed each
- * time: each request gets its own `data` to change.
- */
-export function readRecord(value: string): Readonly<SessionRecord> | undefined {
-  const known = shared.get(value);
-  if (known !== undefined) return known;
-  const record = decodeRecord(value);
-  if (record === undefined || record.d !== undefined) return record;
-  if (shared.size >= SHARED_MAX) shared.clear();
-  shared.set(value, Object.freeze(record));
-  return record;
-}
-
 /** Parse an openid's session index: the token hashes of its sessions, oldest first. */
 export function decodeIndex(value: string | null | undefined): string[] {
   if (!value) return [];

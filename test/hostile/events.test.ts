@@ -22,8 +22,14 @@ const push = <K extends keyof WechatEventMap>(type: K) => (event: WechatEventMap
 };
 
 function stallable(inner: WechatStore): WechatStore {
-  const wrap = <A extends unknown[], R>(fn: (...args: A) => Promise<R>) => (...args: A) => (stalled ? new Promise<R>(() => undefined) : fn(...args));
-  return { get: wrap(inner.get.bind(inner)), set: wrap(inner.set.bind(inner)), destroy: wrap(inner.destroy.bind(inner)), touch: wrap(inner.touch!.bind(inner)) };
+  const wrap = <A extends unknown[], R>(fn: (...args: A) => R | PromiseLike<R>) => async (...args: A): Promise<R> => (stalled ? new Promise<R>(() => undefined) : fn(...args));
+  return {
+    get: wrap(inner.get.bind(inner)),
+    set: wrap(inner.set.bind(inner)),
+    destroy: wrap(inner.destroy.bind(inner)),
+    replace: wrap(inner.replace!.bind(inner)),
+    touch: wrap(inner.touch!.bind(inner)),
+  };
 }
 
 beforeAll(async () => {

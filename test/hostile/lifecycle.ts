@@ -14,8 +14,8 @@ export interface SwitchableStore extends WechatStore {
 }
 
 function switchable(inner: WechatStore, secret: string): SwitchableStore {
-  const guard = <A extends unknown[], R>(store: SwitchableStore, fn: (...args: A) => Promise<R>) => (...args: A): Promise<R> => {
-    if (store.mode === 'fail') return Promise.reject(new Error(`redis://:${secret}@10.0.0.1 refused ${String(args[0])} ${String(args[1] ?? '')}`));
+  const guard = <A extends unknown[], R>(store: SwitchableStore, fn: (...args: A) => R | PromiseLike<R>) => async (...args: A): Promise<R> => {
+    if (store.mode === 'fail') throw new Error(`redis://:${secret}@10.0.0.1 refused ${String(args[0])} ${String(args[1] ?? '')}`);
     if (store.mode === 'stall') return new Promise(() => undefined);
     return fn(...args);
   };
@@ -24,6 +24,7 @@ function switchable(inner: WechatStore, secret: string): SwitchableStore {
     get: guard(store, inner.get.bind(inner)),
     set: guard(store, inner.set.bind(inner)),
     destroy: guard(store, inner.destroy.bind(inner)),
+    replace: guard(store, inner.replace!.bind(inner)),
     touch: guard(store, inner.touch!.bind(inner)),
     add: guard(store, inner.add!.bind(inner)),
     destroyIfEqual: guard(store, inner.destroyIfEqual!.bind(inner)),

@@ -13,13 +13,14 @@ export interface StoreCalls {
 
 /** A wrapper around a real store that counts every call before passing it on. */
 export function countingStore(inner: WechatStore, calls: StoreCalls): WechatStore {
-  const read = <A extends unknown[], R>(fn: (...args: A) => Promise<R>) => (...args: A) => ((calls.reads += 1), fn(...args));
-  const write = <A extends unknown[], R>(fn: (...args: A) => Promise<R>) => (...args: A) => ((calls.writes += 1), fn(...args));
+  const read = <A extends unknown[], R>(fn: (...args: A) => R) => (...args: A) => ((calls.reads += 1), fn(...args));
+  const write = <A extends unknown[], R>(fn: (...args: A) => R) => (...args: A) => ((calls.writes += 1), fn(...args));
   return {
     kind: inner.kind,
     get: read(inner.get.bind(inner)),
     set: write(inner.set.bind(inner)),
     destroy: write(inner.destroy.bind(inner)),
+    replace: inner.replace && write(inner.replace.bind(inner)),
     touch: inner.touch && write(inner.touch.bind(inner)),
     add: inner.add && write(inner.add.bind(inner)),
     destroyIfEqual: inner.destroyIfEqual && write(inner.destroyIfEqual.bind(inner)),

@@ -132,7 +132,7 @@ describe('revocation', () => {
   it('keeps one session per openid even when its logins race', async () => {
     // A store 30 ms away, like a busy network one: without a lock every login reads the index before any writes it.
     const inner = memoryStore();
-    const later = <T>(value: Promise<T>) => new Promise<T>((resolve) => setTimeout(() => resolve(value), 30));
+    const later = <T>(value: T) => new Promise<T>((resolve) => setTimeout(() => resolve(value), 30));
     const slow: WechatStore = {
       get: (k) => later(inner.get(k)),
       set: (k, v, t) => later(inner.set(k, v, t)),

@@ -44,7 +44,7 @@ function memory(prefix: string): Promise<E2eStore> {
   return Promise.resolve({
     store,
     serverKey: (key) => prefix + key,
-    writeRaw: (key, value) => store.set(key, value, 600), // the memory store keeps values as given
+    writeRaw: async (key, value) => store.set(key, value, 600), // the memory store keeps values as given
     async dump() {
       const keys = store.keys().filter((k) => k.startsWith(prefix));
       const values = await Promise.all(keys.map((k) => store.get(k.slice(prefix.length))));

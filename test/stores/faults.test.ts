@@ -24,10 +24,10 @@ interface Tracked {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-function track(operation: () => Promise<unknown>): Tracked {
+function track(operation: () => unknown): Tracked {
   const started = Date.now();
   let outcome: Outcome = { state: 'pending' };
-  const done = operation().then(
+  const done = Promise.resolve().then(operation).then(
     (value) => void (outcome = { state: 'resolved', value, ms: Date.now() - started }),
     (err: unknown) => void (outcome = { state: 'rejected', error: (err as Error)?.name ?? String(err), ms: Date.now() - started }),
   );

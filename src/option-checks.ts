@@ -1,0 +1,100 @@
+/** Small validators shared by the options parser: each throws a `TypeError` that says what to fix. */
+
+export type Input = Record<string, unknown>;
+
+const show = (value: unknown): string => (typeof value === 'string' ? `'${value}'` : typeof value === 'function' ? 'a function' : String(value));
+
+export function fail(name: string, want: string, got: unknown): never {
+  throw new TypeError(`express-wechat-session: \`${name}\` must be ${want}; got ${show(got)}`);
+}
+
+export function positive(input: Input, name: string, fallback: number, unit: string): number {
+  const value = input[name];
+  if (value === undefined) return fallback;
+  if (typeof value !== 'number' || !Number.isInteger(value) || value <= 0) fail(name, `a positive whole number of ${unit}`, value);
+  return value;
+}
+
+export function flag(input: Input, name: string, fallback: boolean): boolean {
+  const value = input[name];
+  if (value === undefined) return fallback;
+  if (typeof value !== 'boolean') fail(name, 'true or false', value);
+  return value;
+}
+
+export function optionalFunction<F>(input: Input, name: string, want: string): F | undefined {
+  const value = input[name];
+  if (value !== undefined && typeof value !== 'function') fail(name, want, value);
+  return value as F | undefined;
+}
+
+/** Edit distance, for "did you mean" hints on misspelt option names. */
+function distance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i += 1) {
+    const row = [i];
+    for (let j = 1; j <= b.length; j += 1) {
+      row[j] = Math.min(previous[j]! + 1, row[j - 1]! + 1, previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+    }
+    previous = row;
+  }
+  return previous[b.length]!;
+}
+
+/** The known name closest to `name`, when one is close enough to be what was meant. */
+export function closest(name: string, known: readonly string[]): string | undefined {
+  const lower = name.toLowerCase();
+  let best: string | undefined;
+  let bestDistance = Math.max(1, Math.min(3, Math.floor(name.length / 3)));
+  for (const candidate of known) {
+    const d = candidate.toLowerCase() === lower ? 0 : distance(lower, candidate.toLowerCase());
+    if (d <= bestDistance) {
+      best = candidate;
+      bestDistance = d;
+    }
+  }
+  return best;
+}
+
+/** Refuse keys that are not options, naming the closest one. */
+export function refuseUnknown(input: Input, known: readonly string[]): void {
+  for (const key of Object.keys(input)) {
+    if (known.includes(key)) continue;
+    const hint = closest(key, known);
+    throw new TypeError(`express-wechat-session: unknown option \`${key}\`${hint ? `; did you mean \`${hint}\`?` : ''}`);
+  }
+}
+
+const LOOPBACK = /^(localhost|127(?:\.\d{1,3}){3}|\[::1\])$/i;
+
+/**
+ * An API base URL: https, or http to a loopback host only (a local stand-in),
+ * since the AppSecret travels in its query strings and bodies.
+ */
+export function baseUrl(input: Input, name: string, fallback: string): string {
+  const value = input[name];
+  if (value === undefined) return fallback;
+  let url: URL | undefined;
+  try {
+    url = typeof value === 'string' ? new URL(value) : undefined;
+  } catch {
+    url = undefined;
+  }
+  if (!url || url.search || url.hash || (url.protocol !== 'https:' && !(url.protocol === 'http:' && LOOPBACK.test(url.hostname)))) {
+    fail(name, 'an https URL (http only to localhost or 127.0.0.1, for a local stand-in)', value);
+  }
+  return (value as string).replace(/\/+$/, '');
+}
+
+const LOGGER_METHODS = ['debug', 'info', 'warn', 'error'] as const;
+
+/** A pino-style logger (debug, info, warn and error methods), `false`, or absent. */
+export function logger<L>(input: Input): L | false | undefined {
+  const value = input.logger;
+  if (value === undefined || value === false) return value;
+  const methods = value as Record<string, unknown> | null;
+  if (!methods || typeof methods !== 'object' || LOGGER_METHODS.some((m) => typeof methods[m] !== 'function')) {
+    fail('logger', 'a logger with debug, info, warn and error methods (pino, bunyan, console-like), or false', value);
+  }
+  return value as L;
+}
