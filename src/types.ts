@@ -10,7 +10,6 @@
  * await req.wechat!.save({ userId: 42 });
  * ```
  */
-// eslint-disable-next-line @typescript-eslint/no-empty-interface
 export interface WechatSessionData {}
 
 /** A phone number as WeChat gives it; `countryCode` is always a string. */
@@ -62,7 +61,6 @@ export interface WechatRequestSession {
 }
 
 declare global {
-  // eslint-disable-next-line @typescript-eslint/no-namespace
   namespace Express {
     interface Request {
       /** Set by `wechatLogin`, `requireWechatSession` and `decryptPhone`. */

@@ -116,7 +116,7 @@ export async function readFields(req: IncomingMessage & { body?: unknown }, limi
 async function fieldsOf(req: IncomingMessage & { body?: unknown }, limit: number, timeoutMs: number): Promise<Fields> {
   const { body } = req;
   const { type, charset } = contentType(req);
-  if (body !== undefined && body !== null && typeof body === 'object' && !Buffer.isBuffer(body)) return body as Fields;
+  if (body !== undefined && body !== null && typeof body === 'object' && !Buffer.isBuffer(body) && !unreadPlaceholder(req, body)) return body as Fields;
   if (typeof body === 'string') return parseText(body, type);
   if (Buffer.isBuffer(body)) return parseText(decode(body, charset), type);
   const encoding = req.headers['content-encoding'];
@@ -125,6 +125,16 @@ async function fieldsOf(req: IncomingMessage & { body?: unknown }, limit: number
   if (declared > limit) throw new WechatError('WECHAT_BODY_TOO_LARGE', `The body is larger than ${limit} bytes`);
   if (req.readableEnded) return Object.create(null) as Fields;
   return parseText(decode(await readStream(req, limit, timeoutMs), charset), type);
+}
+
+/**
+ * Express 4's parsers set `req.body = {}` for a body they do not parse
+ * (`express.json()` meeting a form) and leave the stream unread; Express 5's
+ * leave `req.body` undefined. An empty object over a body nobody read is
+ * such a placeholder: the body is read here instead.
+ */
+function unreadPlaceholder(req: IncomingMessage & { _body?: unknown }, body: object): boolean {
+  return req._body !== true && !req.readableEnded && req.readableFlowing !== true && Object.keys(body).length === 0;
 }
 
 /** A required string field, trimmed of nothing, checked against `shape`. */

@@ -1,9 +1,14 @@
 import type { WxRequestResult } from './types.js';
 
-/** Codes the server answers with (`{ error: { code, message } }`). */
+/**
+ * Codes the server answers with (`{ error: { code, message } }`): the
+ * server's own list (its `WechatErrorCode`), kept equal to it by a
+ * type-level test.
+ */
 export type ServerErrorCode =
   | 'WECHAT_BAD_REQUEST'
   | 'WECHAT_BODY_TOO_LARGE'
+  | 'WECHAT_REQUEST_TIMEOUT'
   | 'WECHAT_CODE_INVALID'
   | 'WECHAT_CODE_USED'
   | 'WECHAT_USER_BLOCKED'
@@ -14,8 +19,13 @@ export type ServerErrorCode =
   | 'WECHAT_SESSION_REQUIRED'
   | 'WECHAT_SESSION_INVALID'
   | 'WECHAT_SESSION_KEY_MISMATCH'
+  | 'WECHAT_SIGNATURE_INVALID'
   | 'WECHAT_WATERMARK_MISMATCH'
-  | 'WECHAT_STORE_UNAVAILABLE';
+  | 'WECHAT_PERMISSION_DENIED'
+  | 'WECHAT_STORE_UNAVAILABLE'
+  | 'WECHAT_NOT_FOUND'
+  | 'WECHAT_METHOD_NOT_ALLOWED'
+  | 'WECHAT_INTERNAL_ERROR';
 
 /**
  * Codes raised by the client itself:

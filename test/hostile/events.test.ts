@@ -90,7 +90,7 @@ it('tells store failures with the operation and whether it timed out', async () 
   const { token } = await h.login();
   stalled = true;
   expect((await h.get('/api/me', token)).status).toBe(503);
-  expect(seen.storeError).toEqual([{ type: 'storeError', operation: 'get', timedOut: true }]);
+  expect(seen.storeError).toEqual([{ type: 'storeError', operation: 'get', timedOut: true, cause: expect.stringMatching(/^StoreTimeout: /) }]);
 });
 
 it('keeps answering when a callback throws or rejects, and logs that it did', async () => {
