@@ -11,8 +11,13 @@ import type { Identity } from '../session/manager.js';
 import type { WechatUserInfo } from '../types.js';
 import { contextOf, type WechatSessionContext } from '../wechat-session.js';
 
-/** A wx.login code: printable ASCII, no spaces. Real ones are 32 characters. */
-const CODE_SHAPE = /^[\x21-\x7e]{1,128}$/;
+/**
+ * The shape a `wx.login` code can have: 10 to 128 letters, digits, `_` or
+ * `-` (WeChat's are 32 letters and digits). Anything else is refused with
+ * 400 before it reaches WeChat, so garbage spends neither a WeChat call nor
+ * the AppID's quota.
+ */
+const CODE_SHAPE = /^[A-Za-z0-9_-]{10,128}$/;
 
 interface LegacyUserInfo {
   rawData?: string;

@@ -68,6 +68,15 @@ describe('POST /wechat/login', () => {
     expect(res.body.error.code).toBe('WECHAT_BODY_TOO_LARGE');
   });
 
+  it('refuses codes of a shape WeChat never issues with 400, without calling WeChat', async () => {
+    const before = h.wechat.calls.jscode2session;
+    for (const code of ['short', 'has space inside it', 'semi;colon;separated', 'x'.repeat(129), 'line\nbreak0000000', 'ünïcödé-code-value']) {
+      const res = await h.post('/wechat/login', { code });
+      expect({ code, status: res.status, error: res.body.error.code }).toEqual({ code, status: 400, error: 'WECHAT_BAD_REQUEST' });
+    }
+    expect(h.wechat.calls.jscode2session).toBe(before);
+  });
+
   it('answers 401 WECHAT_CODE_INVALID for an unknown code (40029)', async () => {
     const res = await h.post('/wechat/login', { code: '0a3b4c5d6e7f8a9b0c1d2e3f4a5b6c7d' });
     expect(res.status).toBe(401);
