@@ -4,7 +4,7 @@
 import express from 'express';
 import { createClient } from 'redis';
 import { RedisStore } from 'connect-redis';
-import { requireWechatSession, wechatRouter } from 'express-wechat-session';
+import { requireWechatSession, wechatRouter, wechatSession } from 'express-wechat-session';
 import { expressSessionStore } from 'express-wechat-session/adapters/express-session';
 import { onShutdown, serve, wechatFromEnv } from '../shared/env.mjs';
 
@@ -16,7 +16,7 @@ onShutdown(() => client.close());
 // The same RedisStore your express-session set-up uses; a distinct prefix keeps the two apart.
 const sessions = new RedisStore({ client, prefix: 'sess:' });
 const { wechat } = await wechatFromEnv();
-const options = { ...wechat, store: expressSessionStore(sessions, { prefix: 'wxs:' }) };
+const options = wechatSession({ ...wechat, store: expressSessionStore(sessions, { prefix: 'wxs:' }) });
 
 const app = express();
 app.use('/wechat', wechatRouter(options));

@@ -2,7 +2,7 @@
 // playground page that plays the mini-program's part.
 import express from 'express';
 import { fileURLToPath } from 'node:url';
-import { requireWechatSession, wechatRouter } from 'express-wechat-session';
+import { requireWechatSession, wechatRouter, wechatSession } from 'express-wechat-session';
 import { memoryStore } from 'express-wechat-session/adapters/memory';
 import { bundleClient, clientDir } from './client-bundle.mjs';
 
@@ -16,7 +16,7 @@ const publicDir = fileURLToPath(new URL('./public/', import.meta.url));
  * const app = createDemoApp({ wechat: { appId, appSecret }, standInUrl: undefined });
  */
 export function createDemoApp({ wechat, standInUrl }) {
-  const options = { ...wechat, store: memoryStore() };
+  const options = wechatSession({ ...wechat, store: memoryStore() });
   const clientScript = bundleClient(clientDir());
   const config = { mode: standInUrl ? 'stand-in' : 'wechat', standInUrl: standInUrl ?? null, appId: wechat.appId };
 

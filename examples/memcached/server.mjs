@@ -2,7 +2,7 @@
 // Run: MEMCACHED_SERVERS=127.0.0.1:11211,127.0.0.1:11212 node examples/memcached/server.mjs
 import express from 'express';
 import memjs from 'memjs';
-import { requireWechatSession, wechatRouter } from 'express-wechat-session';
+import { requireWechatSession, wechatRouter, wechatSession } from 'express-wechat-session';
 import { memcachedStore } from 'express-wechat-session/adapters/memcached';
 import { onShutdown, serve, wechatFromEnv } from '../shared/env.mjs';
 
@@ -10,7 +10,7 @@ const client = memjs.Client.create(process.env.MEMCACHED_SERVERS ?? '127.0.0.1:1
 onShutdown(() => client.close());
 
 const { wechat } = await wechatFromEnv();
-const options = { ...wechat, store: memcachedStore({ client, prefix: 'wxs:' }) };
+const options = wechatSession({ ...wechat, store: memcachedStore({ client, prefix: 'wxs:' }) });
 
 const app = express();
 app.use('/wechat', wechatRouter(options));

@@ -4,7 +4,7 @@
 // Run: node examples/metrics/server.mjs, then curl http://127.0.0.1:3000/metrics
 import express from 'express';
 import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
-import { requireWechatSession, wechatRouter } from 'express-wechat-session';
+import { requireWechatSession, wechatRouter, wechatSession } from 'express-wechat-session';
 import { memoryStore } from 'express-wechat-session/adapters/memory';
 import { serve, wechatFromEnv } from '../shared/env.mjs';
 
@@ -29,7 +29,7 @@ const metrics = {
 };
 
 const { wechat } = await wechatFromEnv();
-const options = {
+const options = wechatSession({
   ...wechat,
   store: memoryStore(),
   // Each callback gets a small event object with no token, key, code or phone number in it.
@@ -46,7 +46,7 @@ const options = {
     upstreamError: (e) => metrics.upstreamErrors.inc({ code: e.code, api: e.api ?? 'unknown' }),
     storeError: (e) => metrics.storeErrors.inc({ operation: e.operation, timed_out: String(e.timedOut) }),
   },
-};
+});
 
 const app = express();
 app.use('/wechat', wechatRouter(options));

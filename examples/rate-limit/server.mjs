@@ -5,12 +5,12 @@
 // Run: LOGIN_RATE_LIMIT=10 node examples/rate-limit/server.mjs
 import express from 'express';
 import { rateLimit } from 'express-rate-limit';
-import { requireWechatSession, wechatRouter } from 'express-wechat-session';
+import { requireWechatSession, wechatRouter, wechatSession } from 'express-wechat-session';
 import { memoryStore } from 'express-wechat-session/adapters/memory';
 import { serve, wechatFromEnv } from '../shared/env.mjs';
 
 const { wechat } = await wechatFromEnv();
-const options = { ...wechat, store: memoryStore() };
+const options = wechatSession({ ...wechat, store: memoryStore() });
 
 const loginLimit = rateLimit({
   windowMs: 60_000,

@@ -3,7 +3,7 @@
 // For a Redis Cluster, set REDIS_CLUSTER_NODES=host:port,host:port instead.
 import express from 'express';
 import { createClient, createCluster } from 'redis';
-import { requireWechatSession, wechatRouter } from 'express-wechat-session';
+import { requireWechatSession, wechatRouter, wechatSession } from 'express-wechat-session';
 import { redisStore } from 'express-wechat-session/adapters/redis';
 import { onShutdown, serve, wechatFromEnv } from '../shared/env.mjs';
 
@@ -21,7 +21,7 @@ await client.connect();
 onShutdown(() => client.close?.() ?? client.quit());
 
 const { wechat } = await wechatFromEnv();
-const options = { ...wechat, store: redisStore({ client, prefix: 'wxs:' }) };
+const options = wechatSession({ ...wechat, store: redisStore({ client, prefix: 'wxs:' }) });
 
 const app = express();
 app.use('/wechat', wechatRouter(options));

@@ -3,7 +3,7 @@
 // one is seen by the others at once. start.mjs runs two of these.
 import express from 'express';
 import { createClient } from 'redis';
-import { requireWechatSession, wechatRouter } from 'express-wechat-session';
+import { requireWechatSession, wechatRouter, wechatSession } from 'express-wechat-session';
 import { redisStore } from 'express-wechat-session/adapters/redis';
 import { onShutdown, serve, wechatFromEnv } from '../shared/env.mjs';
 
@@ -14,7 +14,7 @@ await client.connect();
 onShutdown(() => client.close());
 
 const { wechat } = await wechatFromEnv();
-const options = { ...wechat, store: redisStore({ client, prefix: 'wxs:' }) };
+const options = wechatSession({ ...wechat, store: redisStore({ client, prefix: 'wxs:' }) });
 
 const app = express();
 app.use('/wechat', wechatRouter(options));
