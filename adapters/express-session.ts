@@ -111,6 +111,9 @@ async function readValue(sessions: SessionStoreLike, sid: string): Promise<strin
  * const client = createClient({ url: process.env.REDIS_URL });
  * await client.connect();
  * const store = expressSessionStore(new RedisStore({ client }), { prefix: 'wxs:' });
+ *
+ * // CommonJS: connect-redis 11 is an ES module only, so it comes through import().
+ * const { RedisStore } = await import('connect-redis');
  * ```
  */
 export function expressSessionStore(sessions: SessionStoreLike, options: StoreAdapterOptions = {}): WechatStore {

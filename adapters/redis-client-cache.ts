@@ -1,122 +1,172 @@
-import { FreshnessProof } from './redis-freshness.js';
-
 /**
- * What the Redis adapter uses of a node-redis (v5+) client or Cluster
- * created with `clientSideCache`. Duck-typed so the adapter never imports
- * `redis` itself.
+ * Server-assisted client-side caching, through node-redis's public API only
+ * (node-redis 5+, a client or Cluster created with `RESP: 3` and
+ * `clientSideCache`). The store keeps calling `client.get`; node-redis
+ * answers cached keys from memory and Redis pushes an invalidation on the
+ * caching connection whenever one changes. Three rules keep a revoked
+ * session from being accepted:
+ *
+ * - A cached read waits for the check phase of its event-loop turn
+ *   (`setImmediate`), so every socket ready in the poll phase, the
+ *   invalidations' included, has been read before the cache is consulted.
+ * - A removal resolves only after a `PING` on the connection that carried
+ *   it has been answered: Redis hands out the other connections'
+ *   invalidations in the turn it answers the removal, so once that later
+ *   reply arrives, they have all left the server.
+ * - The cache is trusted only while a `PING` answered within
+ *   `maxStaleness` ms proves the connection still delivers invalidations
+ *   (see {@link FreshnessProof}); on a reconnection the cache is dropped.
  */
-export interface ClientSideCacheLike {
+
+interface CacheLike {
   /** Drop `key` (or everything, for `null`) from the local cache. */
   invalidate(key: string | null): void;
-  /** The entry cached for a command (by node-redis's cache key), when it is still valid; expired ones are dropped. */
-  get?(cacheKey: string): unknown;
 }
 
-interface CachingRedisLike {
-  clientSideCache?: ClientSideCacheLike;
-  ping?(): Promise<unknown>;
-  on?(event: string, listener: () => void): unknown;
-  /** Cluster only: its master nodes, and the client of one of them. */
+interface Pinger {
+  ping(): Promise<unknown>;
+}
+
+interface CachingClient extends Pinger {
+  clientSideCache?: CacheLike;
+  on(event: string, listener: () => void): unknown;
+  /** Cluster only: route a command by its first key. */
+  sendCommand(firstKey: string, isReadonly: boolean, args: string[]): Promise<unknown>;
   masters?: readonly unknown[];
-  nodeClient?(node: unknown): unknown;
+  nodeClient?(node: unknown): Pinger | Promise<Pinger>;
 }
 
-/** The client-side cache of a Redis client, seen from the store. */
+/** What the store asks of a client-side cache. */
 export interface CacheGuard {
-  /** Before a read: `undefined` when the cache may be trusted now, else a promise to wait for. */
-  ready(): Promise<void> | undefined;
-  /** After this process wrote or removed `key`: drop it locally at once. */
+  /** Run `get` once the cache may be trusted for a read made now. */
+  read<T>(get: () => Promise<T>): Promise<T>;
+  /** This process wrote `key`: drop it locally at once. */
   wrote(key: string): void;
-  /**
-   * What the cache holds for `GET key`: the value, `null` for a key Redis
-   * said is absent, or `undefined` when there is nothing to read locally
-   * (not cached, still loading, a reply of another type): then send `GET`.
-   */
-  cached(key: string): string | null | undefined;
+  /** This process removed `key`: resolves once every other connection has been told. */
+  ended(key: string): Promise<void>;
 }
 
-/**
- * node-redis keys its cache by the command's arguments, each preceded by its
- * length: `GET k` is `3_<length of k>_GET_k`. A cache that keys otherwise
- * (another version) finds nothing under it, and every read goes through
- * `GET`, as it would without this shortcut.
- */
-const getCacheKey = (key: string): string => `3_${key.length}_GET_${key}`;
+const IGNORE = (): void => undefined;
+/** Rounds a waiting read tries before giving up (each slower than `maxStaleness`). */
+const MAX_ROUNDS = 3;
 
 /**
- * Reads of the entry the client cached for `GET key`, the same entry (and
- * the same validity check) node-redis's own `GET` answers a hit with, minus
- * the command's machinery and a copy of the string. Hits read this way are
- * not counted in the cache's `stats()`.
+ * How recently the caching connection proved (an answered `PING`) that it
+ * still delivers invalidations. Younger than half `maxStaleness`: reads go
+ * ahead. Older: one background `PING` renews it while reads still go ahead.
+ * Past `maxStaleness`: reads wait for a fresh answer, and fail when none
+ * comes (the library's store timeout then answers 503).
+ *
+ * @example
+ * ```ts
+ * const proof = new FreshnessProof(() => client.ping(), 1000);
+ * await proof.ready();
+ * ```
  */
-function cachedValues(cache: ClientSideCacheLike): (key: string) => string | null | undefined {
-  const get = cache.get;
-  if (typeof get !== 'function') return () => undefined;
-  return (key) => {
-    const entry = get.call(cache, getCacheKey(key)) as { value?: unknown } | undefined;
-    if (entry === undefined) return undefined;
-    const value = entry.value;
-    return typeof value === 'string' || value === null ? value : undefined;
+export class FreshnessProof {
+  #provenAt = Number.NEGATIVE_INFINITY;
+  #round: { sentAt: number; done: Promise<void> } | undefined;
+  /** Bumped by {@link reset}: answers to PINGs sent before it prove nothing. */
+  #generation = 0;
+
+  constructor(
+    private readonly ping: () => Promise<unknown>,
+    private readonly maxStaleness: number,
+    private readonly now: () => number = () => performance.now(),
+  ) {}
+
+  /** `undefined` when the cache may be trusted right now, else a promise to wait for. */
+  ready(): Promise<void> | undefined {
+    const age = this.now() - this.#provenAt;
+    if (age < this.maxStaleness / 2) return undefined;
+    if (age >= this.maxStaleness) return this.#waitFresh();
+    this.#roundNow().catch(IGNORE);
+    return undefined;
+  }
+
+  /** Forget the current proof (after a reconnection). */
+  reset(): void {
+    this.#provenAt = Number.NEGATIVE_INFINITY;
+    this.#round = undefined;
+    this.#generation += 1;
+  }
+
+  async #waitFresh(): Promise<void> {
+    for (let i = 0; i < MAX_ROUNDS; i += 1) {
+      await this.#roundNow();
+      if (this.now() - this.#provenAt < this.maxStaleness) return;
+    }
+    throw new Error(`Redis did not confirm its invalidations within ${this.maxStaleness} ms`);
+  }
+
+  /** The PING in flight when it was sent recently enough to prove freshness, else a new one. */
+  #roundNow(): Promise<void> {
+    const sentAt = this.now();
+    if (this.#round && sentAt - this.#round.sentAt < this.maxStaleness) return this.#round.done;
+    const generation = this.#generation;
+    const done = new Promise((resolve) => resolve(this.ping()))
+      .then(() => {
+        if (generation === this.#generation) this.#provenAt = Math.max(this.#provenAt, sentAt);
+      })
+      .finally(() => {
+        if (this.#round?.done === done) this.#round = undefined;
+      });
+    this.#round = { sentAt, done };
+    return done;
+  }
+}
+
+/** Runs tasks in the check phase of the current event-loop turn, one `setImmediate` for all. */
+function checkPhase(): (task: () => void) => void {
+  let tasks: Array<() => void> = [];
+  const flush = (): void => {
+    const run = tasks;
+    tasks = [];
+    for (const task of run) task();
+  };
+  return (task) => {
+    if (tasks.push(task) === 1) setImmediate(flush);
   };
 }
 
-/** The client's local cache, when it was created with `clientSideCache` (node-redis 5+ with RESP3). */
-export function clientSideCacheOf(client: unknown): ClientSideCacheLike | undefined {
-  const cache = (client as CachingRedisLike).clientSideCache;
-  return cache && typeof cache.invalidate === 'function' ? cache : undefined;
-}
-
-function isCluster(client: CachingRedisLike): boolean {
-  return typeof client.nodeClient === 'function' && Array.isArray(client.masters);
-}
-
-/** PING every connection whose invalidations the cache relies on: the client's one, or every master's. */
-function pingAll(client: CachingRedisLike): () => Promise<unknown> {
-  if (!isCluster(client)) {
-    return () => (client as { ping(): Promise<unknown> }).ping();
-  }
-  return () =>
-    Promise.all(
-      client.masters!.map(async (master) => {
-        const node = (await client.nodeClient!(master)) as { ping(): Promise<unknown> };
-        return node.ping();
-      }),
-    );
-}
-
 /**
- * Guard the client-side cache of `client`, or `undefined` when it has none.
- *
- * - Reads trust the cache only while the connection proved, within
- *   `maxStaleness` ms, that it still delivers invalidations (see
- *   {@link FreshnessProof}).
- * - On a reconnection the whole cache is dropped again once the new
- *   connection is up, so no value read on the old connection survives the
- *   invalidations it may have missed.
- * - This process's own writes drop the key locally as soon as they are
- *   acknowledged, without waiting for the server's push.
+ * The guard for `client`'s client-side cache, or `undefined` for a client
+ * without one (ioredis, or node-redis without `clientSideCache`).
  *
  * @example
  * ```ts
  * const guard = guardClientSideCache(client, 1000);
+ * const value = guard ? await guard.read(() => client.get(key)) : await client.get(key);
  * ```
  */
 export function guardClientSideCache(client: unknown, maxStaleness: number): CacheGuard | undefined {
-  const cache = clientSideCacheOf(client);
-  if (!cache) return undefined;
-  const redis = client as CachingRedisLike;
-  const proof = new FreshnessProof(pingAll(redis), maxStaleness);
+  const redis = client as CachingClient;
+  const cache = redis.clientSideCache;
+  if (!cache || typeof cache.invalidate !== 'function') return undefined;
+  const cluster = Array.isArray(redis.masters) && typeof redis.nodeClient === 'function';
+  const pingAll = cluster
+    ? () => Promise.all(redis.masters!.map(async (master) => (await redis.nodeClient!(master)).ping()))
+    : () => redis.ping();
+  const proof = new FreshnessProof(pingAll, maxStaleness);
   const drop = (): void => {
     cache.invalidate(null);
     proof.reset();
   };
-  if (typeof redis.on === 'function') {
-    const events = isCluster(redis) ? ['node-reconnecting', 'node-ready'] : ['reconnecting', 'ready'];
-    for (const event of events) redis.on(event, drop);
-  }
+  for (const event of cluster ? ['node-reconnecting', 'node-ready'] : ['reconnecting', 'ready']) redis.on(event, drop);
+  const later = checkPhase();
+  const barrier = cluster ? (key: string) => redis.sendCommand(key, false, ['PING']) : () => redis.ping();
   return {
-    ready: () => proof.ready(),
+    read: (get) =>
+      new Promise((resolve) => {
+        later(() => {
+          const wait = proof.ready();
+          resolve(wait ? wait.then(get) : get());
+        });
+      }),
     wrote: (key) => cache.invalidate(key),
-    cached: cachedValues(cache),
+    async ended(key) {
+      cache.invalidate(key);
+      await barrier(key).then(IGNORE, IGNORE); // the removal itself succeeded: a failed PING fails nothing
+    },
   };
 }

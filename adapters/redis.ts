@@ -1,62 +1,93 @@
-type ReadCallback = (ok: boolean, result: unknown) => void;
 import type { StoreAdapterOptions, WechatStore } from '../src/store.js';
-import { asText, requireMethods, resolvePrefix, wholeSeconds } from './adapter-options.js';
-import { afterPollPhase } from './after-poll.js';
-import { writeBarrier } from './redis-barrier.js';
-import { guardClientSideCache, type CacheGuard } from './redis-client-cache.js';
-import { DESTROY_IF_EQUAL_SCRIPT } from './redis-scripts.js';
+import { asText, resolvePrefix, wholeSeconds } from './adapter-options.js';
+import { guardClientSideCache } from './redis-client-cache.js';
 
 /**
- * The commands this adapter sends, as node-redis v4 and v5 spell them on
- * both `createClient()` and `createCluster()` instances. Declared here so
- * that an app without `redis` installed never needs its types.
+ * The commands both client families spell alike. `set` and `eval` take
+ * their options differently (node-redis an object, ioredis positional
+ * tokens), so they are declared loosely here and called per family.
+ * Declared here so that an app never needs either package's types.
  */
 export interface RedisClientLike {
   get(key: string): Promise<unknown>;
-  set(key: string, value: string, options: { EX: number } | { EX: number; NX: true } | { EX: number; XX: true }): Promise<unknown>;
+  set(...args: never): Promise<unknown>;
   expire(key: string, seconds: number): Promise<unknown>;
   del(key: string): Promise<unknown>;
-  eval(script: string, options: { keys: string[]; arguments: string[] }): Promise<unknown>;
+  eval(...args: never): Promise<unknown>;
 }
 
 export interface RedisStoreOptions extends StoreAdapterOptions {
   /**
-   * A connected node-redis client (v4 or v5): `createClient()` for one
-   * node, `createCluster()` for a Cluster. You create, connect and close it.
+   * A client you create, connect and close: node-redis 4, 5 or 6
+   * (`createClient()`, `createCluster()`), or ioredis 5 or 6 / iovalkey
+   * (`new Redis()`, `new Redis.Cluster()`).
    */
   client: RedisClientLike;
   /**
-   * With a client created with `clientSideCache` (node-redis 5+, `RESP: 3`):
-   * the most milliseconds a cached session may lag a revocation made
-   * elsewhere when the connection silently stops delivering Redis's
-   * invalidations (a network partition, a stalled server). Past it, reads
-   * wait for a `PING` round trip that proves the connection is live again.
-   * In normal operation invalidations arrive before the revoking call's
-   * answer, whatever this is. Default 1000.
+   * Only for a node-redis client created with `RESP: 3` and
+   * `clientSideCache`: the most milliseconds a cached session may lag a
+   * revocation made elsewhere when the connection silently stops delivering
+   * Redis's invalidations (a partition, a stalled server). Default 1000.
    */
   maxStaleness?: number;
 }
 
-/** Reads of a store on a client with `clientSideCache`, since it was made. */
-export interface ClientSideCacheStats {
-  /** Answered from the client's cache by the adapter, with no command sent. */
-  hits: number;
-  /** Sent to Redis as `GET` (not cached yet, still loading, or waiting for proof the connection is live). */
-  misses: number;
+/** The Redis store. */
+export type RedisWechatStore = WechatStore;
+
+/** Delete KEYS[1] only when it holds ARGV[1]: 1 when deleted, else 0. One key, so any Cluster slot will do. */
+const DESTROY_IF_EQUAL = "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) else return 0 end";
+
+/** `SET key value EX ttl [NX|XX]` and the compare-and-delete script, as one client family spells them. */
+interface Dialect {
+  set(key: string, value: string, ttl: number, only?: 'NX' | 'XX'): Promise<unknown>;
+  destroyIfEqual(key: string, expected: string): Promise<unknown>;
 }
 
-/** The Redis store: a {@link WechatStore}, and how its reads went through the client-side cache. */
-export interface RedisWechatStore extends WechatStore {
-  /**
-   * Hits and misses of the client-side cache as this store read it, or
-   * `undefined` for a client without one. node-redis's own
-   * `clientSideCache.stats()` counts only the `GET`s the store sends, not
-   * the hits it reads from the cache itself.
-   */
-  clientSideCacheStats(): ClientSideCacheStats | undefined;
-}
+type Loose = Record<string, unknown> & { [command: string]: (...args: unknown[]) => Promise<unknown> };
 
 const METHODS = ['get', 'set', 'expire', 'del', 'eval'] as const;
+const ACCEPTED = 'a node-redis client (createClient() or createCluster(), redis 4 to 6) '
+  + 'or an ioredis or iovalkey client (new Redis() or new Redis.Cluster())';
+
+const hasMethods = (c: Loose): boolean => METHODS.every((m) => typeof c[m] === 'function');
+/** node-redis 4–6, client and Cluster: `isOpen` is a boolean getter, options are objects. */
+const isNodeRedis = (c: Loose): boolean => typeof c.isOpen === 'boolean' && typeof c.sendCommand === 'function';
+/** ioredis and iovalkey, client and Cluster: a `status` string and the generic `call`. */
+const isIoRedis = (c: Loose): boolean => typeof c.status === 'string' && typeof c.call === 'function';
+
+function nodeRedis(c: Loose): Dialect {
+  return {
+    set: (key, value, ttl, only) => c.set(key, value, only ? { EX: ttl, [only]: true } : { EX: ttl }),
+    destroyIfEqual: (key, expected) => c.eval(DESTROY_IF_EQUAL, { keys: [key], arguments: [expected] }),
+  };
+}
+
+function ioRedis(c: Loose): Dialect {
+  return {
+    set: (key, value, ttl, only) => (only ? c.set(key, value, 'EX', ttl, only) : c.set(key, value, 'EX', ttl)),
+    destroyIfEqual: (key, expected) => c.eval(DESTROY_IF_EQUAL, 1, key, expected),
+  };
+}
+
+/** What a wrong `client` is, for the error message. */
+function describe(client: unknown): string {
+  if (client === null || typeof client !== 'object') return client === undefined ? 'undefined' : `${typeof client} ${String(client)}`;
+  const name = (client as { constructor?: { name?: unknown } }).constructor?.name;
+  const kind = typeof name === 'string' && name !== 'Object' ? `a ${name} object` : 'an object';
+  const missing = METHODS.filter((m) => typeof (client as Loose)[m] !== 'function');
+  return missing.length > 0 ? `${kind} without ${missing.join(', ')}()` : `${kind} of neither client's shape`;
+}
+
+/** The client's family, or a TypeError naming what was given and what is accepted. */
+function dialectOf(client: unknown): Dialect {
+  const c = client as Loose;
+  if (typeof client === 'object' && client !== null && hasMethods(c)) {
+    if (isNodeRedis(c)) return nodeRedis(c);
+    if (isIoRedis(c)) return ioRedis(c);
+  }
+  throw new TypeError(`redisStore: \`client\` must be ${ACCEPTED}; got ${describe(client)}`);
+}
 
 function staleness(value: unknown): number {
   if (value === undefined) return 1000;
@@ -67,139 +98,68 @@ function staleness(value: unknown): number {
 }
 
 /**
- * A session store on Redis through node-redis (v4 or v5), one node or a
- * Cluster. Expiry is Redis's own (`SET … EX`, `EXPIRE`); every command
- * touches a single key, so keys may live in any hash slot. Resolving a
- * session costs one `GET`.
+ * A session store on Redis (or Valkey), one node or a Cluster, through
+ * node-redis 4–6, ioredis 5–6 or iovalkey; the adapter imports none of them.
+ * Expiry is the server's own (`SET … EX`, `EXPIRE`); renewals overwrite
+ * only a key that still exists (`SET … XX`); `add` is `SET … NX EX` and
+ * `destroyIfEqual` one Lua script, both atomic. Every command touches a
+ * single key, so keys may live in any Cluster slot. Resolving a session
+ * costs one `GET`. A failed command rejects with the client's own error.
  *
- * The fast path: a client (or Cluster) created with `RESP: 3` and
- * `clientSideCache` keeps sessions it read in process memory, and Redis
- * tells it when one changes (server-assisted client-side caching, Redis
- * 6+), so resolving a session costs no round trip at all. A session
- * revoked by another process is refused here as soon as the revoking call
- * has been answered; see `maxStaleness` for a connection that goes silent.
- *
- * Commands fail (and the library answers 503) when the client is closed or
- * the connection drops. A server that stops answering without closing the
- * connection leaves commands waiting: the library's store timeout bounds
- * them, and `disableOfflineQueue: true` on the client makes commands sent
- * while reconnecting fail at once instead of waiting for the reconnection.
+ * With a node-redis (5+) client created with `RESP: 3` and
+ * `clientSideCache`, sessions are read from the client's cache, which
+ * Redis keeps current (server-assisted client-side caching): see
+ * redis-client-cache.ts and `maxStaleness`.
  *
  * @example
  * ```ts
  * import { createClient } from 'redis';
  * import { redisStore } from 'express-wechat-session/adapters/redis';
  *
- * const client = createClient({ url: process.env.REDIS_URL });
+ * const client = createClient({ url: process.env.REDIS_URL, disableOfflineQueue: true });
  * client.on('error', (err) => console.error('redis', err.message));
  * await client.connect();
  * const store = redisStore({ client, prefix: 'wxs:' });
- *
- * // Fast path: sessions cached in process, invalidated by Redis.
- * const cached = createClient({ url, RESP: 3, clientSideCache: { maxEntries: 100_000 } });
  * ```
  */
 export function redisStore(options: RedisStoreOptions): RedisWechatStore {
   const client = options?.client;
-  requireMethods('redisStore', 'a node-redis client from createClient() or createCluster()', client, METHODS);
+  const dialect = dialectOf(client);
   const prefix = resolvePrefix('redisStore', options.prefix);
-  const maxStaleness = staleness(options.maxStaleness);
-  const guard = guardClientSideCache(client, maxStaleness);
-  const { store } = guard ? cachedStore(client, prefix, guard) : plainStore(client, prefix);
-  return store;
-}
-
-/** A store and its reader for the library's store guard. */
-interface Built {
-  store: RedisWechatStore;
-  read(key: string, done: ReadCallback): void;
-}
-
-/** Report how `reply` ends to `done`, as text. */
-function report(reply: Promise<unknown>, done: ReadCallback): void {
-  reply.then(
-    (value) => done(true, asText(value)),
-    (err: unknown) => done(false, err),
-  );
-}
-
-/** The adapter's write commands; `after` runs once each is acknowledged, with the key it wrote. */
-function writes(client: RedisClientLike, prefix: string, after: (key: string) => void): Omit<WechatStore, 'get' | 'kind'> {
-  const barrier = writeBarrier(client);
+  const guard = guardClientSideCache(client, staleness(options.maxStaleness));
+  const read = (key: string): Promise<unknown> => client.get(key);
+  const get = guard ? (key: string) => guard.read(() => read(key)) : read;
+  const wrote = guard ? guard.wrote : (): void => undefined;
   return {
-    async set(key, value, ttlSeconds) {
-      await client.set(prefix + key, value, { EX: wholeSeconds(ttlSeconds) });
-      after(prefix + key);
+    kind: 'redis',
+    async get(key) {
+      return asText(await get(prefix + key));
     },
-    // Ends sessions: resolved only once every other connection's invalidation has left the server.
-    async destroy(key) {
-      await client.del(prefix + key);
-      after(prefix + key);
-      await barrier(prefix + key);
+    async set(key, value, ttlSeconds) {
+      await dialect.set(prefix + key, value, wholeSeconds(ttlSeconds));
+      wrote(prefix + key);
     },
     async replace(key, value, ttlSeconds) {
-      await client.set(prefix + key, value, { EX: wholeSeconds(ttlSeconds), XX: true });
-      after(prefix + key);
+      await dialect.set(prefix + key, value, wholeSeconds(ttlSeconds), 'XX');
+      wrote(prefix + key);
+    },
+    async add(key, value, ttlSeconds) {
+      const reply = await dialect.set(prefix + key, value, wholeSeconds(ttlSeconds), 'NX');
+      wrote(prefix + key);
+      return reply !== null && reply !== undefined;
     },
     async touch(key, ttlSeconds) {
       await client.expire(prefix + key, wholeSeconds(ttlSeconds));
-      after(prefix + key);
     },
-    async add(key, value, ttlSeconds) {
-      const reply = await client.set(prefix + key, value, { EX: wholeSeconds(ttlSeconds), NX: true });
-      after(prefix + key);
-      return reply !== null && reply !== undefined;
+    async destroy(key) {
+      await client.del(prefix + key);
+      await guard?.ended(prefix + key);
     },
     async destroyIfEqual(key, expected) {
-      const reply = await client.eval(DESTROY_IF_EQUAL_SCRIPT, { keys: [prefix + key], arguments: [expected] });
-      after(prefix + key);
+      const reply = await dialect.destroyIfEqual(prefix + key, expected);
+      await guard?.ended(prefix + key);
       return Number(reply) === 1;
     },
   };
 }
 
-const NOTHING = (): void => undefined;
-
-function plainStore(client: RedisClientLike, prefix: string): Built {
-  return {
-    store: {
-      kind: 'redis',
-      get: (key) => client.get(prefix + key).then(asText),
-      ...writes(client, prefix, NOTHING),
-      clientSideCacheStats: () => undefined,
-    },
-    read: (key, done) => report(client.get(prefix + key), done),
-  };
-}
-
-/**
- * Reads go through the client's local cache, each after the socket reads of
- * its event-loop turn (see after-poll.ts) and while the connection is proven
- * to deliver invalidations (see redis-freshness.ts). A cached session is read
- * from the client's cache entry directly (see redis-client-cache.ts); only a
- * session not cached yet costs a `GET`.
- */
-function cachedStore(client: RedisClientLike, prefix: string, guard: CacheGuard): Built {
-  const stats: ClientSideCacheStats = { hits: 0, misses: 0 };
-  const read = (key: string, done: ReadCallback): void => {
-    afterPollPhase(() => {
-      const wait = guard.ready();
-      const cached = wait ? undefined : guard.cached(prefix + key);
-      if (cached === undefined) {
-        stats.misses += 1;
-        return report(wait ? wait.then(() => client.get(prefix + key)) : client.get(prefix + key), done);
-      }
-      stats.hits += 1;
-      done(true, cached ?? undefined);
-    });
-  };
-  return {
-    store: {
-      kind: 'redis',
-      get: (key) => new Promise((resolve, reject) => read(key, (ok, result) => (ok ? resolve(result as string | undefined) : reject(result)))),
-      ...writes(client, prefix, guard.wrote),
-      clientSideCacheStats: () => ({ ...stats }),
-    },
-    read,
-  };
-}

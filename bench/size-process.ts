@@ -58,7 +58,7 @@ function infoField(info: string, field: string): number {
   return Number(match[1]);
 }
 
-async function firstKey(client: ReturnType<typeof createClient>, pattern: string): Promise<string> {
+async function firstKey(client: { scanIterator(options: { MATCH: string; COUNT: number }): AsyncIterable<string[]> }, pattern: string): Promise<string> {
   for await (const keys of client.scanIterator({ MATCH: pattern, COUNT: 1000 })) {
     if (keys.length > 0) return keys[0]!;
   }

@@ -1,4 +1,4 @@
-import { FreshnessProof } from '../../adapters/redis-freshness.js';
+import { FreshnessProof } from '../../adapters/redis-client-cache.js';
 
 /**
  * The rule that decides when a client-side cache may be trusted, on an

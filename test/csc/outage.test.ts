@@ -82,7 +82,7 @@ describe.each(SETTINGS)('client-side caching, %s: store outages', (name, setting
     const traffic = startTraffic(app, () => logins);
     await sleep(300);
     // The traffic is served from the cache.
-    expect(store.clientSideCacheStats()!.hits).toBeGreaterThan(USERS);
+    expect(client.clientSideCache!.stats().hitCount).toBeGreaterThan(USERS);
 
     const pausedAt = Date.now();
     await servers.pause();

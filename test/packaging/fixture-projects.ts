@@ -45,17 +45,22 @@ export async function runOk(cmd: string, args: string[], cwd: string, timeoutMs?
   return result.output;
 }
 
+const NPM_FLAGS = ['--prefer-offline', '--no-audit', '--no-fund', '--no-package-lock', '--loglevel=error'];
+
 /**
  * Copy fixture `name` into `work/name` and install the tarball into it with
  * the fixture's own dependencies, from npm's cache where it has them. The
  * package's required peers (express, lru-cache) come from npm's automatic
  * peer install; the optional ones are installed only where a fixture lists them.
+ * With `dependenciesFirst`, the fixture's own dependencies are installed
+ * on their own first, as an existing app has them, and the tarball is added
+ * after with a plain `npm install` (no --force, no --legacy-peer-deps).
  */
-export async function installFixture(name: string, work: string, tarball: string): Promise<string> {
+export async function installFixture(name: string, work: string, tarball: string, dependenciesFirst = false): Promise<string> {
   const dir = join(work, name);
   cpSync(join(FIXTURES, name), dir, { recursive: true, filter: (src) => !/[\\/](node_modules|build|build-require)$/.test(src) });
-  await runOk('npm', ['install', tarball, '--prefer-offline', '--no-audit', '--no-fund', '--no-package-lock',
-    '--loglevel=error'], dir, 120_000);
+  if (dependenciesFirst) await runOk('npm', ['install', ...NPM_FLAGS], dir, 120_000);
+  await runOk('npm', ['install', tarball, ...NPM_FLAGS], dir, 120_000);
   return dir;
 }
 

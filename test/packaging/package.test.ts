@@ -3,7 +3,9 @@
  * npm would publish, and the packed tarball, installed into four fresh
  * projects (CommonJS on Express 4 with memcached and no redis, ES modules on
  * Express 5, TypeScript NodeNext on Express 5 with Redis, a Jest project on
- * Express 4), logs in against the stand-in through the real middleware.
+ * Express 4, an existing app on today's majors of Express, node-redis,
+ * ioredis and connect-redis), logs in against the stand-in through the real
+ * middleware.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -11,7 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { exportTargets, installedVersion, installFixture, ROOT, run, runOk } from './fixture-projects.js';
 
-const FIXTURE_NAMES = ['cjs', 'esm', '.typescript', 'jest'] as const;
+const FIXTURE_NAMES = ['cjs', 'esm', '.typescript', 'jest', 'existing-app'] as const;
 type FixtureName = (typeof FIXTURE_NAMES)[number];
 
 let work: string;
@@ -25,7 +27,7 @@ beforeAll(async () => {
   checkOutput = check.output;
   if (check.code !== 0) throw new Error(`scripts/check-package.sh failed:\n${check.output.slice(-6000)}`);
   tarball = /^tarball=(.+)$/m.exec(check.output)![1]!.trim();
-  const installed = await Promise.all(FIXTURE_NAMES.map((name) => installFixture(name, work, tarball)));
+  const installed = await Promise.all(FIXTURE_NAMES.map((name) => installFixture(name, work, tarball, name === 'existing-app')));
   FIXTURE_NAMES.forEach((name, i) => (dirs[name] = installed[i]!));
 }, 240_000);
 
@@ -76,4 +78,11 @@ test('a Jest project tests its login against the stand-in', async () => {
   const jest = join(dirs.jest, 'node_modules', 'jest', 'bin', 'jest.js');
   const output = await runOk(process.execPath, [jest, '--ci', '--cacheDirectory', join(work, 'jest-cache')], dirs.jest);
   expect(output).toMatch(/Tests:\s+3 passed, 3 total/);
+}, 60_000);
+
+test("an existing app on today's majors adds the package with plain npm install and logs in through node-redis 6, ioredis 6 and connect-redis 11, as ES modules and as CommonJS", async () => {
+  const dir = dirs['existing-app'];
+  expect(['redis', 'ioredis', 'connect-redis'].map((name) => installedVersion(dir, name).split('.')[0])).toEqual(['6', '6', '11']);
+  expect(await runOk(process.execPath, ['app.mjs'], dir)).toContain('fixture existing-app esm: ok');
+  expect(await runOk(process.execPath, ['app.cjs'], dir)).toContain('fixture existing-app cjs: ok');
 }, 60_000);

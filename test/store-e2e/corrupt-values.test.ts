@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { startHarness, type Harness } from '../support/harness.js';
-import { backendFromEnv, E2E_CASES, type E2eCase, type E2eStore } from './e2e-stores.js';
+import { backendFromEnv, STORE_CASES, type StoreCase, type StoreHandle } from '../stores/store-cases.js';
 import { indexKeyOf, openidFor, sessionKeyOf } from './lifecycle-kit.js';
 
 /**
@@ -20,13 +20,13 @@ const FOREIGN: readonly [string, (openid: string) => string][] = [
   ['a record with fields of the wrong type', (o) => JSON.stringify({ v: 1, o, k: 42, c: now(), r: now() })],
 ];
 
-describe.each(E2E_CASES.map((c) => [c.name, c] as const))('values that are not ours: %s', (_name, storeCase: E2eCase) => {
+describe.each(STORE_CASES.map((c) => [c.name, c] as const))('values that are not ours: %s', (_name, storeCase: StoreCase) => {
   const prefix = `corrupt-${randomBytes(4).toString('hex')}:`;
-  let opened: E2eStore;
+  let opened: StoreHandle;
   let app: Harness;
 
   beforeAll(async () => {
-    opened = await storeCase.open(prefix, backendFromEnv());
+    opened = await storeCase.open(backendFromEnv(), prefix);
     app = await startHarness({ store: opened.store });
   });
   afterAll(async () => {

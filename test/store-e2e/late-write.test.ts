@@ -1,5 +1,5 @@
 import { startWechatStandIn, type WechatStandIn } from '../../src/testing/index.js';
-import type { Backend } from '../stores/adapter-cases.js';
+import type { Backend } from '../stores/store-cases.js';
 import { startFaultBackend, type FaultBackend } from '../stores/fault-backend.js';
 import { startHarness, type Harness } from '../support/harness.js';
 import { FAULT_CASES, type FaultCase } from './fault-cases.js';
@@ -17,9 +17,10 @@ const STORE_TIMEOUT = 300;
 const TTL = 600;
 const RENEW_AFTER = 60;
 
+const MEMJS = FAULT_CASES.find((c) => c.uses === 'memcached')!;
 const cases: readonly [string, FaultCase, (chunk: Buffer) => boolean][] = [
   [FAULT_CASES[0]!.name, FAULT_CASES[0]!, isRedisSet],
-  [FAULT_CASES[2]!.name, FAULT_CASES[2]!, isMemcachedWrite],
+  [MEMJS.name, MEMJS, isMemcachedWrite],
 ];
 
 function throughProxies(backend: Backend, proxies: readonly HoldingProxy[], direct: readonly string[]): Backend {

@@ -3,7 +3,7 @@ import { revokeWechatSessions } from '../../src/index.js';
 import { startWechatStandIn, type WechatStandIn } from '../../src/testing/index.js';
 import { startHarness, type Harness } from '../support/harness.js';
 import { countingStore, type CountingStore } from './counting-store.js';
-import { backendFromEnv, E2E_CASES, type E2eCase, type E2eStore } from './e2e-stores.js';
+import { backendFromEnv, STORE_CASES, type StoreCase, type StoreHandle } from '../stores/store-cases.js';
 import { eventually, indexKeyOf, loginAs, newIssued, openidFor, sessionKeyOf } from './lifecycle-kit.js';
 
 /**
@@ -17,11 +17,11 @@ const APP_A = 'wxe2eLifecycleAppA';
 const APP_B = 'wxe2eLifecycleAppB';
 const USERS = 200;
 
-describe.each(E2E_CASES.map((c) => [c.name, c] as const))('session lifecycle through Express: %s', (_name, storeCase: E2eCase) => {
+describe.each(STORE_CASES.map((c) => [c.name, c] as const))('session lifecycle through Express: %s', (_name, storeCase: StoreCase) => {
   const prefix = `e2e-${randomBytes(4).toString('hex')}:`;
   const clock = { ms: Date.now() };
   const issued = newIssued();
-  let opened: E2eStore;
+  let opened: StoreHandle;
   let counting: CountingStore;
   let wechatA: WechatStandIn;
   let wechatB: WechatStandIn;
@@ -30,7 +30,7 @@ describe.each(E2E_CASES.map((c) => [c.name, c] as const))('session lifecycle thr
   let appB: Harness;
 
   beforeAll(async () => {
-    opened = await storeCase.open(prefix, backendFromEnv());
+    opened = await storeCase.open(backendFromEnv(), prefix);
     counting = countingStore(opened.store);
     [wechatA, wechatB] = await Promise.all([startWechatStandIn({ appId: APP_A }), startWechatStandIn({ appId: APP_B })]);
     const common = { store: counting.store, ttl: TTL, renewAfter: RENEW_AFTER, now: () => clock.ms };

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { revokeWechatSessions, type WechatSessionOptions } from '../../src/index.js';
 import { startWechatStandIn, type WechatStandIn } from '../../src/testing/index.js';
-import { backendFromEnv, E2E_CASES, type E2eStore } from './e2e-stores.js';
+import { backendFromEnv, storeCase, type StoreHandle } from '../stores/store-cases.js';
 import { callJson, standInEnv } from '../support/spawn-listening.js';
 import { spawnApp, type AppProcess } from './spawn-app.js';
 
@@ -13,8 +13,8 @@ import { spawnApp, type AppProcess } from './spawn-app.js';
 
 const backend = backendFromEnv();
 const FLEETS = [
-  { name: 'one Redis', store: 'redis', servers: backend.redisUrl, admin: E2E_CASES[1]! },
-  { name: 'one memcached pair', store: 'memcached', servers: backend.memcachedServers.join(','), admin: E2E_CASES[4]! },
+  { name: 'one Redis', store: 'redis', servers: backend.redisUrl, admin: storeCase('redis, node-redis 6, single node') },
+  { name: 'one memcached pair', store: 'memcached', servers: backend.memcachedServers.join(','), admin: storeCase('memcached, memjs, two servers') },
 ] as const;
 
 describe.each(FLEETS.map((f) => [f.name, f] as const))('two app processes sharing %s', (_name, fleet) => {
@@ -22,7 +22,7 @@ describe.each(FLEETS.map((f) => [f.name, f] as const))('two app processes sharin
   let wechat: WechatStandIn;
   let one: AppProcess;
   let two: AppProcess;
-  let admin: E2eStore;
+  let admin: StoreHandle;
 
   beforeAll(async () => {
     wechat = await startWechatStandIn();
@@ -33,7 +33,7 @@ describe.each(FLEETS.map((f) => [f.name, f] as const))('two app processes sharin
       WXS_PREFIX: prefix,
     };
     [one, two] = await Promise.all([spawnApp(env), spawnApp(env)]);
-    admin = await fleet.admin.open(prefix, backend);
+    admin = await fleet.admin.open(backend, prefix);
   }, 45_000);
   afterAll(async () => {
     await Promise.all([one?.stop(), two?.stop()]);

@@ -5,12 +5,22 @@ import { redisStore, type RedisClientLike } from '../../adapters/redis.js';
 
 /** Start-up validation and the pure key/TTL rules, without a server. */
 
-const fakeRedis = { get: async () => null, set: async () => 'OK', expire: async () => 1, del: async () => 1, eval: async () => 0 };
+const commands = { get: async () => null, set: async () => 'OK', expire: async () => 1, del: async () => 1, eval: async () => 0 };
+/** Shaped like node-redis (an `isOpen` boolean, `sendCommand`), with no server behind it. */
+const fakeRedis = { ...commands, isOpen: false, sendCommand: async () => null };
 
-test('a missing or wrong client throws a TypeError that names the option', () => {
+test('a missing or wrong client throws a TypeError that names the option, what it got and what is accepted', () => {
   expect(() => redisStore({} as never)).toThrow(TypeError);
-  expect(() => redisStore({} as never)).toThrow(/`client`/);
-  expect(() => redisStore({ client: { get() {} } as unknown as RedisClientLike })).toThrow(/set, expire, del, eval/);
+  expect(() => redisStore({} as never)).toThrow(/`client`.*got undefined/);
+  expect(() => redisStore({ client: { get() {} } as unknown as RedisClientLike })).toThrow(/without set, expire, del, eval\(\)/);
+  // Every command, but neither family's shape (a wrapper, a mock): refused rather than guessed at.
+  class CustomClient { get = commands.get; set = commands.set; expire = commands.expire; del = commands.del; eval = commands.eval; }
+  expect(() => redisStore({ client: new CustomClient() })).toThrow(/got a CustomClient object of neither client's shape/);
+  expect(() => redisStore({ client: new CustomClient() })).toThrow(/node-redis.*ioredis or iovalkey/);
+  const memjsClient = { get: async () => ({ value: null }), set: async () => true, delete: async () => true };
+  expect(() => redisStore({ client: memjsClient as never })).toThrow(TypeError);
+  expect(() => redisStore({ client: { ...commands, status: 'ready', call: async () => null } as RedisClientLike })).not.toThrow();
+  expect(() => redisStore({ client: fakeRedis })).not.toThrow();
   expect(() => memcachedStore({ client: undefined as never })).toThrow(TypeError);
   expect(() => expressSessionStore(null as never)).toThrow(TypeError);
 });

@@ -2,7 +2,7 @@ import {
   makeServerDir, startMemcached, startRedis, startRedisCluster, type ManagedServer, type RedisCluster,
 } from '../support/servers.js';
 import { rmSync } from 'node:fs';
-import type { Backend, StoreCase } from './adapter-cases.js';
+import type { Backend, StoreCase } from './store-cases.js';
 
 /** Dedicated servers for one case, so faults never reach servers other tests use. */
 export interface FaultBackend {

@@ -1,4 +1,4 @@
-import { STORE_CASES, type StoreCase } from './adapter-cases.js';
+import { STORE_CASES, type StoreCase } from './store-cases.js';
 import { startFaultBackend } from './fault-backend.js';
 
 /**
