@@ -2,6 +2,7 @@ import { memoryStore } from '../adapters/memory.js';
 import { AccessTokenManager } from './client/access-token.js';
 import { DEFAULT_API_BASE_URL, WechatClient } from './client/client.js';
 import type { HttpSettings } from './client/http.js';
+import { CallLimiter } from './client/limiter.js';
 import { createEmitter, type Emit } from './events.js';
 import { libraryLogger, type WechatLogger } from './log.js';
 import { resolveOptions, type ResolvedOptions, type WechatSessionOptions } from './options.js';
@@ -41,6 +42,7 @@ function buildContext(options: WechatSessionOptions): Context {
     retryDelay: options.retryDelay ?? 200,
     fetch: options.fetch ?? globalThis.fetch,
     log,
+    limiter: new CallLimiter(options),
   };
   const tokens = new AccessTokenManager(http, {
     appId: opts.appId,

@@ -8,6 +8,7 @@ import { AccessTokenManager, type AccessTokenMode } from './access-token.js';
 import { checkSessionKey } from './check-session.js';
 import { code2Session, type Code2SessionResult } from './code2session.js';
 import type { HttpSettings } from './http.js';
+import { CallLimiter } from './limiter.js';
 import { redeemPhoneCode, type PhoneCodeOptions } from './phone.js';
 
 export const DEFAULT_API_BASE_URL = 'https://api.weixin.qq.com';
@@ -24,6 +25,17 @@ export interface WechatClientOptions {
   retries?: number;
   /** First backoff delay, ms (doubles per retry, with jitter). Default 200. */
   retryDelay?: number;
+  /**
+   * WeChat calls this client runs at once (each holds one socket). Default 32,
+   * at most 1024. Calls past it wait in a queue, first in, first out.
+   */
+  maxConcurrentCalls?: number;
+  /**
+   * Calls that may wait for a place; past it, or after waiting `timeout` ms,
+   * a call fails at once with 503 `WECHAT_UPSTREAM_BUSY` (`Retry-After: 1`).
+   * Default 256.
+   */
+  maxQueuedCalls?: number;
   /** `stable` (getStableAccessToken, default) or `classic` (cgi-bin/token). */
   accessToken?: AccessTokenMode;
   /** Shares the access_token across processes. */
@@ -73,6 +85,7 @@ export class WechatClient {
       retryDelay: options.retryDelay ?? 200,
       fetch: options.fetch ?? globalThis.fetch,
       log: options.logger === false ? silentLogger() : (options.logger ?? defaultLogger()),
+      limiter: new CallLimiter(options),
     };
     this.tokens =
       parts?.tokens ??
