@@ -57,8 +57,9 @@ export interface ClientParts {
 /**
  * WeChat's server APIs for mini-programs, usable without Express. Errors
  * are `WechatError`s; those WeChat answered carry its `errcode`
- * (`WechatApiError`). The AppSecret is kept in a private field: it never
- * shows in `JSON.stringify`, `util.inspect`, a log line or an error.
+ * (`WechatApiError`). The AppSecret, the access_token and everything that
+ * holds them are kept in `#private` fields: they never show in
+ * `JSON.stringify`, `util.inspect` (at any depth), a log line or an error.
  *
  * @example
  * ```ts
@@ -70,15 +71,15 @@ export interface ClientParts {
 export class WechatClient {
   readonly appId: string;
   readonly #appSecret: string;
-  private readonly http: HttpSettings;
-  private readonly tokens: AccessTokenManager;
+  readonly #http: HttpSettings;
+  readonly #tokens: AccessTokenManager;
 
   constructor(options: WechatClientOptions, parts?: ClientParts) {
     if (!parts) resolveOptions(options);
     this.appId = options.appId;
     this.#appSecret = options.appSecret;
     const now = options.now ?? Date.now;
-    this.http = parts?.http ?? {
+    this.#http = parts?.http ?? {
       baseUrl: (options.apiBaseUrl ?? DEFAULT_API_BASE_URL).replace(/\/+$/, ''),
       timeout: options.timeout ?? 5000,
       retries: options.retries ?? 2,
@@ -87,9 +88,9 @@ export class WechatClient {
       log: options.logger === false ? silentLogger() : (options.logger ?? defaultLogger()),
       limiter: new CallLimiter(options),
     };
-    this.tokens =
+    this.#tokens =
       parts?.tokens ??
-      new AccessTokenManager(this.http, {
+      new AccessTokenManager(this.#http, {
         appId: options.appId,
         appSecret: options.appSecret,
         mode: options.accessToken ?? 'stable',
@@ -108,7 +109,7 @@ export class WechatClient {
    * ```
    */
   code2Session(code: string): Promise<Code2SessionResult> {
-    return code2Session(this.http, { appId: this.appId, appSecret: this.#appSecret }, code);
+    return code2Session(this.#http, { appId: this.appId, appSecret: this.#appSecret }, code);
   }
 
   /**
@@ -122,7 +123,7 @@ export class WechatClient {
    * ```
    */
   getPhoneNumber(code: string, options: PhoneCodeOptions = {}): Promise<WechatPhone> {
-    return redeemPhoneCode(this.http, this.tokens, this.appId, code, options);
+    return redeemPhoneCode(this.#http, this.#tokens, this.appId, code, options);
   }
 
   /**
@@ -135,7 +136,7 @@ export class WechatClient {
    * ```
    */
   getAccessToken(): Promise<string> {
-    return this.tokens.get();
+    return this.#tokens.get();
   }
 
   /**
@@ -153,7 +154,7 @@ export class WechatClient {
    * ```
    */
   withAccessToken<T>(call: (accessToken: string) => Promise<T>): Promise<T> {
-    return this.tokens.withToken(call);
+    return this.#tokens.withToken(call);
   }
 
   /**
@@ -166,12 +167,12 @@ export class WechatClient {
    * ```
    */
   checkSessionKey(openid: string, sessionKey: string): Promise<boolean> {
-    return checkSessionKey(this.http, this.tokens, openid, sessionKey);
+    return checkSessionKey(this.#http, this.#tokens, openid, sessionKey);
   }
 
   /** How many access tokens this process fetched from WeChat through this client. */
   get accessTokenFetches(): number {
-    return this.tokens.fetches;
+    return this.#tokens.fetches;
   }
 }
 
