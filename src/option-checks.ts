@@ -15,6 +15,13 @@ export function positive(input: Input, name: string, fallback: number, unit: str
   return value;
 }
 
+export function wholeNumber(input: Input, name: string, min: number, max: number, fallback: number): number {
+  const value = input[name];
+  if (value === undefined) return fallback;
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) fail(name, `a whole number from ${min} to ${max}`, value);
+  return value;
+}
+
 export function flag(input: Input, name: string, fallback: boolean): boolean {
   const value = input[name];
   if (value === undefined) return fallback;

@@ -2,7 +2,7 @@ import type { Request } from 'express';
 import type { AccessTokenMode } from './client/access-token.js';
 import { EVENT_NAMES, type WechatEventHandlers } from './events.js';
 import type { WechatLogger } from './log.js';
-import { baseUrl, fail, flag, type Input, logger, optionalFunction, positive, refuseUnknown } from './option-checks.js';
+import { baseUrl, fail, flag, type Input, logger, optionalFunction, positive, refuseUnknown, wholeNumber } from './option-checks.js';
 import type { WechatStore } from './store.js';
 import type { WechatRequestSession } from './types.js';
 
@@ -28,6 +28,17 @@ export interface WechatClientOptions {
   retries?: number;
   /** First backoff delay, ms (doubles per retry, with jitter). Default 200. */
   retryDelay?: number;
+  /**
+   * WeChat calls one app's client runs at once (each holds one socket).
+   * Default 32, at most 1024. Calls past it wait in a queue, first in, first out.
+   */
+  maxConcurrentCalls?: number;
+  /**
+   * Calls that may wait for a place; past it, or after waiting `timeout` ms,
+   * a call fails at once with 503 `WECHAT_UPSTREAM_BUSY` (`Retry-After: 1`).
+   * Default 256.
+   */
+  maxQueuedCalls?: number;
   /** `stable` (getStableAccessToken, default) or `classic` (cgi-bin/token). */
   accessToken?: AccessTokenMode;
   /** Where sessions and the shared access_token live. Default: a bounded in-memory store (one process only). */
@@ -77,6 +88,8 @@ export const DEFAULTS = {
   timeout: 5000,
   retries: 2,
   retryDelay: 200,
+  maxConcurrentCalls: 32,
+  maxQueuedCalls: 256,
   accessToken: 'stable',
   storeTimeout: 2000,
   ttl: 259_200,
@@ -92,7 +105,7 @@ export const DEFAULTS = {
 } as const;
 
 const OPTION_NAMES = [
-  'appId', 'appSecret', 'apiBaseUrl', 'timeout', 'retries', 'retryDelay', 'accessToken', 'store', 'storeTimeout',
+  'appId', 'appSecret', 'apiBaseUrl', 'timeout', 'retries', 'retryDelay', 'maxConcurrentCalls', 'maxQueuedCalls', 'accessToken', 'store', 'storeTimeout',
   'fetch', 'now', 'logger', 'ttl', 'renewAfter', 'bearer', 'tokenHeader', 'singleSession', 'maxSessionsPerUser',
   'bodyLimit', 'bodyTimeout', 'on', 'onLogin', 'passErrors', 'verifySessionKey', 'bindPhoneCode',
 ] as const satisfies readonly (keyof WechatSessionOptions)[];
@@ -105,6 +118,8 @@ export interface ClientConfig {
   timeout: number;
   retries: number;
   retryDelay: number;
+  maxConcurrentCalls: number;
+  maxQueuedCalls: number;
   fetch: typeof fetch;
   accessToken: AccessTokenMode;
   storeTimeout: number;
@@ -174,6 +189,8 @@ function clientConfig(o: Input): ClientConfig {
     timeout: positive(o, 'timeout', DEFAULTS.timeout, 'milliseconds'),
     retries: retries as number,
     retryDelay: positive(o, 'retryDelay', DEFAULTS.retryDelay, 'milliseconds'),
+    maxConcurrentCalls: wholeNumber(o, 'maxConcurrentCalls', 1, 1024, DEFAULTS.maxConcurrentCalls),
+    maxQueuedCalls: wholeNumber(o, 'maxQueuedCalls', 0, 100_000, DEFAULTS.maxQueuedCalls),
     fetch: optionalFunction<typeof fetch>(o, 'fetch', 'a fetch-compatible function') ?? globalThis.fetch,
     accessToken,
     storeTimeout: positive(o, 'storeTimeout', DEFAULTS.storeTimeout, 'milliseconds'),

@@ -61,34 +61,35 @@ export function isStaleTokenError(err: unknown): err is WechatError & { errcode:
  */
 export class AccessTokenManager {
   readonly #secret: string;
-  private local?: Cached;
-  private pending?: Pending;
-  private readonly key: string;
-  private readonly lockKey: string;
-  private readonly settings: Omit<AccessTokenSettings, 'appSecret'>;
+  // Every field is #private: util.inspect and JSON.stringify never reach the token, the refresh
+  // under way (a promise of the token) or the store that holds it.
+  #local?: Cached;
+  #pending?: Pending;
+  readonly #key: string;
+  readonly #lockKey: string;
+  readonly #settings: Omit<AccessTokenSettings, 'appSecret'>;
+  readonly #http: HttpSettings;
   /** How many times this process fetched a token from WeChat. */
   fetches = 0;
 
-  constructor(
-    private readonly http: HttpSettings,
-    settings: AccessTokenSettings,
-  ) {
+  constructor(http: HttpSettings, settings: AccessTokenSettings) {
     const { appSecret, ...rest } = settings;
+    this.#http = http;
     this.#secret = appSecret;
-    this.settings = rest;
-    this.key = `${rest.appId}:at:${rest.mode}`;
-    this.lockKey = `${this.key}:lock`;
+    this.#settings = rest;
+    this.#key = `${rest.appId}:at:${rest.mode}`;
+    this.#lockKey = `${this.#key}:lock`;
   }
 
-  private get log(): WechatLogger {
-    return this.http.log;
+  get #log(): WechatLogger {
+    return this.#http.log;
   }
 
   /** A valid access_token, from this process, the store, or WeChat. */
   get(): Promise<string> {
-    const local = this.local;
-    if (local && local.e > this.settings.now()) return Promise.resolve(local.t);
-    return this.refresh(undefined);
+    const local = this.#local;
+    if (local && local.e > this.#settings.now()) return Promise.resolve(local.t);
+    return this.#refresh(undefined);
   }
 
   /**
@@ -102,127 +103,127 @@ export class AccessTokenManager {
       return await call(token);
     } catch (err) {
       if (!isStaleTokenError(err)) throw err;
-      this.log.info({ event: 'access_token.rejected', mode: this.settings.mode, errcode: err.errcode }, 'WeChat refused the access_token');
+      this.#log.info({ event: 'access_token.rejected', mode: this.#settings.mode, errcode: err.errcode }, 'WeChat refused the access_token');
       return call(await this.replace(token));
     }
   }
 
   /** Drop `failed` wherever it is still the cached token and resolve a different, fresh one. */
   replace(failed: string): Promise<string> {
-    const local = this.local;
-    if (local && local.t !== failed && local.e > this.settings.now()) return Promise.resolve(local.t); // replaced already
-    if (local?.t === failed) this.local = undefined;
-    return this.refresh(failed);
+    const local = this.#local;
+    if (local && local.t !== failed && local.e > this.#settings.now()) return Promise.resolve(local.t); // replaced already
+    if (local?.t === failed) this.#local = undefined;
+    return this.#refresh(failed);
   }
 
   /** One refresh at a time per process; a refresh for another reason is waited for, then judged. */
-  private refresh(failed: string | undefined): Promise<string> {
-    const pending = this.pending;
+  #refresh(failed: string | undefined): Promise<string> {
+    const pending = this.#pending;
     if (pending && (failed === undefined || pending.failed === failed)) return pending.promise;
     const run = pending
       ? pending.promise.then(
-          (token) => (token === failed ? this.obtain(failed) : token),
-          () => this.obtain(failed),
+          (token) => (token === failed ? this.#obtain(failed) : token),
+          () => this.#obtain(failed),
         )
-      : this.obtain(failed);
+      : this.#obtain(failed);
     const entry: Pending = { failed, promise: run };
-    this.pending = entry;
+    this.#pending = entry;
     const clear = () => {
-      if (this.pending === entry) this.pending = undefined;
+      if (this.#pending === entry) this.#pending = undefined;
     };
     run.then(clear, clear);
     return run;
   }
 
-  private async obtain(failed: string | undefined): Promise<string> {
-    const store = this.settings.store;
-    if (!store) return this.keep(await this.fetchFresh(failed));
+  async #obtain(failed: string | undefined): Promise<string> {
+    const store = this.#settings.store;
+    if (!store) return this.#keep(await this.#fetchFresh(failed));
     try {
-      const shared = await this.readShared(store, failed);
-      if (shared) return this.keep(shared);
-      return await this.underLock(store, failed);
+      const shared = await this.#readShared(store, failed);
+      if (shared) return this.#keep(shared);
+      return await this.#underLock(store, failed);
     } catch (err) {
       if (!(err instanceof StoreUnavailableError)) throw err;
-      this.log.warn({ event: 'access_token.store_unavailable', ...errorFields(err) }, 'access_token fetched without the store');
-      return this.keep(await this.fetchFresh(failed));
+      this.#log.warn({ event: 'access_token.store_unavailable', ...errorFields(err) }, 'access_token fetched without the store');
+      return this.#keep(await this.#fetchFresh(failed));
     }
   }
 
   /** The shared token if usable; a shared token equal to `failed` is removed (compare-and-delete). */
-  private async readShared(store: GuardedStore, failed: string | undefined): Promise<Cached | undefined> {
-    const raw = await store.get(this.key);
+  async #readShared(store: GuardedStore, failed: string | undefined): Promise<Cached | undefined> {
+    const raw = await store.get(this.#key);
     const cached = parseCached(raw);
     if (!cached) return undefined;
     if (cached.t === failed) {
-      await store.destroyIfEqual(this.key, raw as string);
+      await store.destroyIfEqual(this.#key, raw as string);
       return undefined;
     }
-    return cached.e > this.settings.now() ? cached : undefined;
+    return cached.e > this.#settings.now() ? cached : undefined;
   }
 
-  private async underLock(store: GuardedStore, failed: string | undefined): Promise<string> {
-    const { timeout, retries } = this.http;
-    const lease = this.settings.lockLease ?? Math.max(10_000, timeout * (retries + 1) + 2000); // outlasts one fetch
+  async #underLock(store: GuardedStore, failed: string | undefined): Promise<string> {
+    const { timeout, retries } = this.#http;
+    const lease = this.#settings.lockLease ?? Math.max(10_000, timeout * (retries + 1) + 2000); // outlasts one fetch
     const owner = randomBytes(16).toString('base64url');
     const giveUp = Date.now() + lease;
     for (;;) {
-      const acquired = store.add(this.lockKey, owner, Math.ceil(lease / 1000));
-      if (acquired === undefined) return this.fetchAndShare(store, failed); // no atomic add: best effort
-      if (await acquired) return this.holdingLock(store, owner, failed);
+      const acquired = store.add(this.#lockKey, owner, Math.ceil(lease / 1000));
+      if (acquired === undefined) return this.#fetchAndShare(store, failed); // no atomic add: best effort
+      if (await acquired) return this.#holdingLock(store, owner, failed);
       if (Date.now() >= giveUp) break;
       await sleep(20 + Math.random() * 40);
-      const written = await this.readShared(store, failed);
-      if (written) return this.keep(written);
+      const written = await this.#readShared(store, failed);
+      if (written) return this.#keep(written);
     }
-    this.log.warn({ event: 'access_token.lock_timeout', ms: lease }, 'access_token lock still held: fetching anyway');
-    return this.fetchAndShare(store, failed);
+    this.#log.warn({ event: 'access_token.lock_timeout', ms: lease }, 'access_token lock still held: fetching anyway');
+    return this.#fetchAndShare(store, failed);
   }
 
-  private async holdingLock(store: GuardedStore, owner: string, failed: string | undefined): Promise<string> {
+  async #holdingLock(store: GuardedStore, owner: string, failed: string | undefined): Promise<string> {
     try {
-      const again = await this.readShared(store, failed);
-      return again ? this.keep(again) : await this.fetchAndShare(store, failed);
+      const again = await this.#readShared(store, failed);
+      return again ? this.#keep(again) : await this.#fetchAndShare(store, failed);
     } finally {
-      await store.destroyIfEqual(this.lockKey, owner)?.catch(() => undefined);
+      await store.destroyIfEqual(this.#lockKey, owner)?.catch(() => undefined);
     }
   }
 
-  private async fetchAndShare(store: GuardedStore, failed: string | undefined): Promise<string> {
-    const fresh = await this.fetchFresh(failed);
-    const ttl = Math.max(1, Math.floor((fresh.e - this.settings.now()) / 1000));
+  async #fetchAndShare(store: GuardedStore, failed: string | undefined): Promise<string> {
+    const fresh = await this.#fetchFresh(failed);
+    const ttl = Math.max(1, Math.floor((fresh.e - this.#settings.now()) / 1000));
     try {
-      await store.set(this.key, JSON.stringify(fresh), ttl);
+      await store.set(this.#key, JSON.stringify(fresh), ttl);
     } catch (err) {
-      this.log.warn({ event: 'access_token.store_unavailable', ...errorFields(err) }, 'access_token not shared');
+      this.#log.warn({ event: 'access_token.store_unavailable', ...errorFields(err) }, 'access_token not shared');
     }
-    return this.keep(fresh);
+    return this.#keep(fresh);
   }
 
   /** A token from WeChat; a stable token that comes back equal to the one that failed is force-refreshed. */
-  private async fetchFresh(failed: string | undefined): Promise<Cached> {
-    const fresh = await this.fetch(false);
-    return fresh.t === failed ? this.fetch(true) : fresh;
+  async #fetchFresh(failed: string | undefined): Promise<Cached> {
+    const fresh = await this.#fetch(false);
+    return fresh.t === failed ? this.#fetch(true) : fresh;
   }
 
-  private keep(cached: Cached): string {
-    this.local = cached;
+  #keep(cached: Cached): string {
+    this.#local = cached;
     return cached.t;
   }
 
-  private async fetch(forceRefresh: boolean): Promise<Cached> {
-    const { appId, mode } = this.settings;
+  async #fetch(forceRefresh: boolean): Promise<Cached> {
+    const { appId, mode } = this.#settings;
     const api = mode === 'stable' ? 'stable_token' : 'token';
     this.fetches++;
     const started = Date.now();
     const body =
       mode === 'stable'
-        ? await callWechat(this.http, {
+        ? await callWechat(this.#http, {
             api,
             method: 'POST',
             path: '/cgi-bin/stable_token',
             body: { grant_type: 'client_credential', appid: appId, secret: this.#secret, force_refresh: forceRefresh },
           })
-        : await callWechat(this.http, {
+        : await callWechat(this.#http, {
             api,
             method: 'GET',
             path: '/cgi-bin/token',
@@ -233,8 +234,8 @@ export class AccessTokenManager {
     if (typeof token !== 'string' || !token || !(expiresIn > 0)) {
       throw new WechatError('WECHAT_UPSTREAM_ERROR', `WeChat ${api} answered without an access_token`);
     }
-    this.log.info({ event: 'access_token.fetched', api, forceRefresh, expiresIn, ms: Date.now() - started }, 'access_token fetched');
-    const margin = Math.min(this.settings.margin ?? 300, Math.floor(expiresIn / 2));
-    return { t: token, e: this.settings.now() + (expiresIn - margin) * 1000 };
+    this.#log.info({ event: 'access_token.fetched', api, forceRefresh, expiresIn, ms: Date.now() - started }, 'access_token fetched');
+    const margin = Math.min(this.#settings.margin ?? 300, Math.floor(expiresIn / 2));
+    return { t: token, e: this.#settings.now() + (expiresIn - margin) * 1000 };
   }
 }

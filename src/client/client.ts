@@ -7,6 +7,7 @@ import { AccessTokenManager } from './access-token.js';
 import { checkSessionKey } from './check-session.js';
 import { code2Session, type Code2SessionResult } from './code2session.js';
 import type { HttpSettings } from './http.js';
+import { CallLimiter } from './limiter.js';
 import { redeemPhoneCode, type PhoneCodeOptions } from './phone.js';
 
 export type { WechatClientOptions };
@@ -28,6 +29,7 @@ export function clientParts(config: ClientConfig, store: GuardedStore | undefine
     retryDelay: config.retryDelay,
     fetch: config.fetch,
     log,
+    limiter: new CallLimiter(config.maxConcurrentCalls, config.maxQueuedCalls),
   };
   const tokens = new AccessTokenManager(http, { appId: config.appId, appSecret: config.appSecret, mode: config.accessToken, store, now: config.now });
   return { http, tokens };
@@ -36,8 +38,9 @@ export function clientParts(config: ClientConfig, store: GuardedStore | undefine
 /**
  * WeChat's server APIs for mini-programs, usable without Express. Errors
  * are `WechatError`s; those WeChat answered carry its `errcode`
- * (`WechatApiError`). The AppSecret is kept in a private field: it never
- * shows in `JSON.stringify`, `util.inspect`, a log line or an error.
+ * (`WechatApiError`). The AppSecret, the access_token and everything that
+ * holds them are kept in `#private` fields: they never show in
+ * `JSON.stringify`, `util.inspect` (at any depth), a log line or an error.
  *
  * @example
  * ```ts

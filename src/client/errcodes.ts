@@ -50,7 +50,12 @@ export function errcodeToError(api: string, errcode: number, errmsg: string): We
   return new WechatApiError(code, api, errcode, sanitize(errmsg), message, retryAfter);
 }
 
-/** errmsg as WeChat sent it, cut short and stripped of anything that looks like a credential. */
+/**
+ * errmsg as WeChat sent it, stripped of anything that looks like a credential
+ * (a run of 24 or more base64 or hex characters), then cut to 200 characters.
+ * In that order: a cut made first could leave the head of a secret too short
+ * to be recognised.
+ */
 function sanitize(errmsg: string): string {
-  return String(errmsg).slice(0, 200).replace(/[A-Za-z0-9_\-+/=]{24,}/g, '…');
+  return String(errmsg).replace(/[A-Za-z0-9_\-+/=]{24,}/g, '…').slice(0, 200);
 }

@@ -1,6 +1,8 @@
 import { WechatError } from '../errors.js';
 import type { WechatLogger } from '../log.js';
+import { AnswerTooLarge, MAX_ANSWER_BYTES, readCapped } from './answer-body.js';
 import { errcodeToError } from './errcodes.js';
+import type { CallLimiter } from './limiter.js';
 
 export interface HttpSettings {
   baseUrl: string;
@@ -12,6 +14,8 @@ export interface HttpSettings {
   retryDelay: number;
   fetch: typeof fetch;
   log: WechatLogger;
+  /** Bounds the calls under way at once and those waiting for a place. */
+  limiter: CallLimiter;
 }
 
 export interface WechatCall {
@@ -37,6 +41,12 @@ function safeCause(err: unknown): { name: string; code?: string } {
   return { name: e?.name ?? 'Error', code: e?.cause?.code };
 }
 
+/** Whether fetch refused a redirect (`redirect: 'error'`): Node's fetch says "unexpected redirect" in the cause. */
+function refusedRedirect(err: unknown): boolean {
+  const message = (err as { cause?: { message?: unknown } })?.cause?.message;
+  return typeof message === 'string' && /redirect/i.test(message);
+}
+
 /** Why an attempt was aborted: it ran past its timeout (a `TimeoutError`, as `AbortSignal.timeout` would say). */
 const timedOut = (): DOMException => new DOMException('The operation timed out', 'TimeoutError');
 
@@ -59,19 +69,27 @@ async function exchangeOnce(settings: HttpSettings, call: WechatCall, url: strin
       method: call.method,
       headers: call.body === undefined ? undefined : { 'content-type': 'application/json' },
       body: call.body === undefined ? undefined : JSON.stringify(call.body),
+      // WeChat never redirects: one that does is not followed (it would re-send the AppSecret elsewhere) nor retried.
+      redirect: 'error',
       signal,
     });
   } catch (err) {
+    if (refusedRedirect(err)) throw upstream(call.api, 'answered with a redirect, which is never followed');
     const cause = safeCause(err);
     if (cause.name === 'TimeoutError' || cause.name === 'AbortError') {
       throw new WechatError('WECHAT_UPSTREAM_TIMEOUT', `WeChat ${call.api} did not answer within ${settings.timeout} ms`, { cause });
     }
     return { [RETRYABLE]: true, error: upstream(call.api, 'could not be reached', cause) };
   }
+  if (response.status >= 300 && response.status < 400) {
+    await response.body?.cancel().catch(() => undefined); // a fetch that hands redirects back
+    throw upstream(call.api, `answered with a redirect (HTTP ${response.status}), which is never followed`);
+  }
   let text: string;
   try {
-    text = await response.text();
+    text = await readCapped(response);
   } catch (err) {
+    if (err instanceof AnswerTooLarge) throw upstream(call.api, `answer larger than ${MAX_ANSWER_BYTES} bytes`);
     const cause = safeCause(err);
     if (cause.name === 'TimeoutError' || cause.name === 'AbortError') {
       throw new WechatError('WECHAT_UPSTREAM_TIMEOUT', `WeChat ${call.api} did not finish answering within ${settings.timeout} ms`, { cause });
@@ -103,8 +121,9 @@ function backoff(settings: HttpSettings, retry: number): Promise<void> {
 /**
  * Call a WeChat API: a timeout per attempt, bounded retries with exponential
  * backoff and jitter for "system busy" (-1), 5xx and network failures, and
- * every errcode turned into a typed error. Rate limits (45011) and timeouts
- * are never retried here.
+ * every errcode turned into a typed error. Rate limits (45011), timeouts,
+ * redirects and answers over {@link MAX_ANSWER_BYTES} are never retried here.
+ * Each attempt takes a place in the client's {@link CallLimiter} first.
  */
 export async function callWechat(settings: HttpSettings, call: WechatCall): Promise<WechatJson> {
   const query = call.query ? `?${new URLSearchParams(call.query).toString()}` : '';
@@ -113,7 +132,7 @@ export async function callWechat(settings: HttpSettings, call: WechatCall): Prom
     const started = Date.now();
     let outcome: WechatJson | Attempt;
     try {
-      outcome = await attempt(settings, call, url);
+      outcome = await settings.limiter.run(call.api, settings.timeout, () => attempt(settings, call, url));
     } catch (err) {
       // "Code been used" after a retry of ours: our own earlier attempt used it.
       if (retry > 0 && (err as WechatError).errcode === 40163) throw upstream(call.api, 'the code was used by an attempt that failed in transit');

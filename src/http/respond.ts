@@ -9,6 +9,7 @@ const UPSTREAM_CODES: ReadonlySet<WechatErrorCode> = new Set([
   'WECHAT_UPSTREAM_TIMEOUT',
   'WECHAT_CONFIG_ERROR',
   'WECHAT_RATE_LIMITED',
+  'WECHAT_UPSTREAM_BUSY',
 ]);
 
 /**

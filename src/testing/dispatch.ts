@@ -5,7 +5,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { deliverFault, type FaultBook } from './faults.js';
 import { readBody, sendReply, sendTooLarge, type Reply } from './http-io.js';
 import { classicToken, jscode2session, stableToken } from './routes-auth.js';
-import { CONTROL_PREFIX, controlRoute } from './routes-control.js';
+import { CONTROL_PREFIX, controlOriginAllowed, controlRoute, corsHeaders, FOREIGN_ORIGIN } from './routes-control.js';
 import { checkSession, getUserPhoneNumber, resetUserSessionKey } from './routes-wxa.js';
 import type { RouteRequest, StandInState } from './state.js';
 import type { StandInApi, WechatStandIn } from './types.js';
@@ -49,13 +49,19 @@ function answerSafely(res: ServerResponse, compute: () => Reply): void {
 
 async function handleControl(req: IncomingMessage, res: ServerResponse, path: string, deps: DispatchDeps): Promise<void> {
   const method = req.method ?? 'GET';
+  const origin = req.headers.origin;
+  if (!controlOriginAllowed(origin)) {
+    req.resume();
+    sendReply(res, FOREIGN_ORIGIN);
+    return;
+  }
   const body = method === 'OPTIONS' ? '' : await readBody(req);
   if (body === undefined) {
-    res.setHeader('Access-Control-Allow-Origin', '*');
+    for (const [name, value] of Object.entries(corsHeaders(origin))) res.setHeader(name, value);
     sendTooLarge(req, res);
     return;
   }
-  answerSafely(res, () => controlRoute(deps.standIn(), method, path, body));
+  answerSafely(res, () => controlRoute(deps.standIn(), method, path, body, origin));
 }
 
 async function handleApi(req: IncomingMessage, res: ServerResponse, url: URL, route: ApiRoute, deps: DispatchDeps): Promise<void> {

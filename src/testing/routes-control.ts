@@ -1,6 +1,8 @@
 /**
- * Control endpoints under `/__standin/`, so another process or a browser page
- * can drive the stand-in. JSON in and out, with permissive CORS.
+ * Control endpoints under `/__standin/`, so another process or a page on
+ * loopback can drive the stand-in. JSON in and out. They mint a login for
+ * any openid: a request from a page whose origin is not loopback is refused
+ * (403, nothing done), and CORS allows loopback origins only.
  */
 import { newOpenid } from './crypto-helpers.js';
 import { parseJsonObject, stringField, type Reply } from './http-io.js';
@@ -9,12 +11,34 @@ import type { StandInFaultOptions, UserInfoInput, WechatStandIn } from './types.
 /** Path prefix of the control endpoints. */
 export const CONTROL_PREFIX = '/__standin/';
 
-/** CORS headers sent with every control answer. */
-export const CORS_HEADERS: Readonly<Record<string, string>> = {
-  'Access-Control-Allow-Origin': '*',
-  'Access-Control-Allow-Methods': 'GET, POST, OPTIONS',
-  'Access-Control-Allow-Headers': 'Content-Type',
-  'Access-Control-Max-Age': '600',
+/** An origin on this machine: `localhost`, `127.x.x.x` or `[::1]`, any port. */
+const LOOPBACK_ORIGIN = /^https?:\/\/(?:localhost|127(?:\.\d{1,3}){3}|\[::1\])(?::\d{1,5})?$/i;
+
+/**
+ * Whether a control request may run: one sent by a process (no `Origin`), or
+ * by a page served from loopback, as the demo's playground is.
+ */
+export function controlOriginAllowed(origin: string | undefined): boolean {
+  return origin === undefined || LOOPBACK_ORIGIN.test(origin);
+}
+
+/** CORS headers of a control answer: the page's own loopback origin, never a wildcard. */
+export function corsHeaders(origin: string | undefined): Record<string, string> {
+  if (origin === undefined || !LOOPBACK_ORIGIN.test(origin)) return { Vary: 'Origin' };
+  return {
+    'Access-Control-Allow-Origin': origin,
+    'Access-Control-Allow-Methods': 'GET, POST, OPTIONS',
+    'Access-Control-Allow-Headers': 'Content-Type',
+    'Access-Control-Max-Age': '600',
+    Vary: 'Origin',
+  };
+}
+
+/** The answer to a control request from a page that is not on loopback. */
+export const FOREIGN_ORIGIN: Reply = {
+  status: 403,
+  json: { error: 'the control endpoints answer only processes and pages on loopback' },
+  headers: { Vary: 'Origin' },
 };
 
 type Body = Record<string, unknown>;
@@ -80,17 +104,18 @@ const GET_ROUTES: Readonly<Record<string, Handler>> = {
   info: (target) => ({ appId: target.appId, url: target.url }),
 };
 
-function withCors(status: number, json: unknown): Reply {
-  return { status, json, headers: { ...CORS_HEADERS } };
-}
 
 function lookup(routes: Readonly<Record<string, Handler>>, name: string): Handler | undefined {
   return Object.prototype.hasOwnProperty.call(routes, name) ? routes[name] : undefined;
 }
 
-/** Answer a control request; `path` starts with {@link CONTROL_PREFIX}. */
-export function controlRoute(target: WechatStandIn, method: string, path: string, bodyText: string): Reply {
-  if (method === 'OPTIONS') return { status: 204, json: undefined, headers: { ...CORS_HEADERS } };
+/**
+ * Answer a control request; `path` starts with {@link CONTROL_PREFIX} and
+ * `origin` is its `Origin` header, already checked by {@link controlOriginAllowed}.
+ */
+export function controlRoute(target: WechatStandIn, method: string, path: string, bodyText: string, origin?: string): Reply {
+  const withCors = (status: number, json: unknown): Reply => ({ status, json, headers: corsHeaders(origin) });
+  if (method === 'OPTIONS') return withCors(204, undefined);
   const name = path.slice(CONTROL_PREFIX.length);
   const handler = lookup(method === 'GET' ? GET_ROUTES : POST_ROUTES, name);
   if (!handler) {

@@ -108,6 +108,11 @@ function buildStandIn(state: StandInState, faults: FaultBook, url: string, close
  * HTTP 200 and successes in WeChat's shapes, single-use codes expire, each
  * login code rotates the user's session_key, and it can be told to fail.
  *
+ * Never expose the stand-in or its control API beyond loopback: it mints
+ * logins for any openid. It listens on `127.0.0.1` unless told otherwise; its
+ * control endpoints (`/__standin/…`) refuse pages whose origin is not
+ * loopback and allow CORS for loopback origins only.
+ *
  * @param options - app credentials, listen address, clock and lifetimes; all optional
  * @returns the running stand-in; call `close()` when done
  *

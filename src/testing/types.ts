@@ -43,7 +43,10 @@ export interface WechatStandInOptions {
   appId?: string;
   /** The AppSecret the stand-in accepts. Default a fixed 32-hex string. */
   appSecret?: string;
-  /** Interface to listen on. Default `'127.0.0.1'`. */
+  /**
+   * Interface to listen on. Default `'127.0.0.1'`. Keep it on loopback: the
+   * stand-in and its control API mint logins for any openid.
+   */
   host?: string;
   /** Port to listen on; `0` picks a free one. Default `0`. */
   port?: number;

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { inspect } from 'node:util';
 import { createClient } from 'redis';
 import { redisStore } from '../../adapters/redis.js';
-import { createWechatClient, type WechatClientOptions } from '../../src/index.js';
+import { createWechatClient, getWechatClient, type WechatClientOptions } from '../../src/index.js';
 import { startWechatStandIn, type WechatStandIn } from '../../src/testing/index.js';
 import { recordingLogger, startHarness } from '../support/harness.js';
 
@@ -106,5 +106,18 @@ it('keeps the AppSecret out of what the middleware logs and answers', async () =
   } finally {
     wechat.heal();
     await h.close();
+  }
+});
+
+it('util.inspect of a client, at any depth and with hidden fields, shows neither the AppSecret nor the access_token', async () => {
+  const options = { appId: wechat.appId, appSecret: SECRET, apiBaseUrl: wechat.url, logger: false as const };
+  const clients = [getWechatClient(options), client(), client({ accessToken: 'classic', store: undefined })];
+  for (const wx of clients) {
+    const token = await wx.getAccessToken();
+    await wx.getPhoneNumber(wechat.issuePhoneCode('oInspectUser'));
+    const shown = [inspect(wx, { depth: Infinity, showHidden: true, getters: true }), JSON.stringify(wx)].join('\n');
+    expect(shown).toContain(wechat.appId); // the inspection sees the client
+    expect(shown).not.toContain(SECRET);
+    expect(shown).not.toContain(token);
   }
 });

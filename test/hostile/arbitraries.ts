@@ -57,6 +57,36 @@ const formBody = fc
   .array(fc.tuple(fc.constantFrom(...FIELD_NAMES, ...HOSTILE_NAMES, 'code[]', 'code[0]', 'code[a]'), trickyText, fc.boolean()), { maxLength: 8 })
   .map((pairs) => pairs.map(([name, value, encode]) => `${encodeURIComponent(name)}=${encode ? encodeURIComponent(value) : value}`).join('&'));
 
+/** A form body of one name repeated thousands of times, and how many pairs it holds. */
+export interface RepeatedForm {
+  body: Buffer;
+  pairs: number;
+}
+
+/**
+ * Form bodies of up to `maxBytes` that repeat one name (ours, hostile or
+ * short junk) thousands of times, with or without a real-looking `code`
+ * among them: a parser that copies its values on every repeat spends time
+ * quadratic in the body's size on these.
+ */
+export function repeatedFormBody(maxBytes: number): fc.Arbitrary<RepeatedForm> {
+  return fc
+    .record({
+      name: fc.oneof(fc.constantFrom(...FIELD_NAMES, ...HOSTILE_NAMES), fc.stringMatching(/^[a-z]{1,3}$/)),
+      value: fc.stringMatching(/^[A-Za-z0-9%+._-]{0,8}$/),
+      fill: fc.double({ min: 0.25, max: 1, noNaN: true }),
+      code: fc.option(fc.integer({ min: 0, max: 100 }), { nil: undefined }),
+    })
+    .map(({ name, value, fill, code }) => {
+      const pair = `${encodeURIComponent(name)}=${value}`;
+      const room = maxBytes - (code === undefined ? 0 : 40);
+      const copies = Math.max(1, Math.floor((room * fill + 1) / (pair.length + 1)));
+      const parts: string[] = Array.from({ length: copies }, () => pair);
+      if (code !== undefined) parts.splice(Math.floor((code / 100) * copies), 0, 'code=0a1B2c3D4e5F6g7H8i9J0k1L2m3N4o5P');
+      return { body: Buffer.from(parts.join('&')), pairs: parts.length };
+    });
+}
+
 /** Legacy phone fields that pass every shape check but were not made with the session's key. */
 const wellFormedCipher = fc.record({
   encryptedData: fc.uint8Array({ minLength: 16, maxLength: 128 }).map((b) => Buffer.from(b.subarray(0, b.length - (b.length % 16))).toString('base64')),

@@ -1,9 +1,12 @@
 import express from 'express';
+import fc from 'fast-check';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import { wechatRouter } from '../../src/index.js';
 import { listen } from '../support/harness.js';
-import { prototypeFingerprint, refusalProblem, watchProcess } from './check.js';
+import { MAX_FORM_FIELDS } from '../../src/http/body.js';
+import { repeatedFormBody } from './arbitraries.js';
+import { prototypeFingerprint, refusalProblem, runs, SEED, watchProcess } from './check.js';
 import { rawRequest, requestHead, type RawAnswer } from './raw.js';
 import { startTarget, type Target } from './target.js';
 
@@ -160,6 +163,46 @@ describe('structure attacks', () => {
   });
 });
 
+describe('form bodies of repeated names at scale', () => {
+  const LIMIT = 64 * 1024;
+  let big: Target;
+  beforeAll(async () => {
+    big = await startTarget(0, { bodyLimit: LIMIT });
+  });
+  afterAll(() => big.close());
+
+  const send = (body: Buffer) =>
+    rawRequest(big.port, [requestHead('POST', '/wechat/login', [['Content-Type', 'application/x-www-form-urlencoded'], ['Content-Length', String(body.length)], ['Connection', 'close']]), body], { timeoutMs: 20_000 });
+
+  it(`a ${LIMIT}-byte body of one name repeated is refused as having more than MAX_FORM_FIELDS fields, before its pairs are collected`, async () => {
+    const answer = await send(Buffer.from('a=&'.repeat(Math.floor(LIMIT / 3))));
+    expectRefusal(answer, 'WECHAT_BAD_REQUEST');
+    expect(JSON.parse(answer.body).error.field).toBe('body');
+  });
+
+  it('every body of repeated names up to bodyLimit is refused 400 on the body as a whole, spending no code and writing nothing', async () => {
+    const calls = big.wechat.calls.jscode2session;
+    const writes = big.calls.writes;
+    await fc.assert(
+      fc.asyncProperty(repeatedFormBody(LIMIT), async ({ body, pairs }) => {
+        const answer = await send(body);
+        expectRefusal(answer, 'WECHAT_BAD_REQUEST');
+        if (pairs > MAX_FORM_FIELDS) expect(JSON.parse(answer.body).error.field).toBe('body');
+      }),
+      { seed: SEED, numRuns: runs(40) },
+    );
+    expect(big.wechat.calls.jscode2session).toBe(calls);
+    expect(big.calls.writes).toBe(writes);
+  });
+
+  it('a body of exactly MAX_FORM_FIELDS pairs is still read: a repeated code among them is refused as not a single string', async () => {
+    const body = Buffer.from(Array.from({ length: MAX_FORM_FIELDS }, (_, i) => `code=c${i}`).join('&'));
+    const answer = await send(body);
+    expectRefusal(answer, 'WECHAT_BAD_REQUEST');
+    expect(JSON.parse(answer.body).error.field).toBe('code');
+  });
+});
+
 describe('content types, charsets and encodings with a real login code', () => {
   const accepted = ['application/json', 'application/json; charset=utf-8', 'application/json; charset="UTF-8"', 'application/vnd.api+json', 'APPLICATION/JSON;CHARSET=UTF8'];
   const refused = ['text/plain', 'application/json; charset=latin1', 'application/json; charset=gbk', 'multipart/form-data; boundary=x',
@@ -189,6 +232,14 @@ describe('content types, charsets and encodings with a real login code', () => {
     const answer = await rawRequest(target.port, [requestHead('POST', '/wechat/login', [['Content-Type', 'application/json'], ['Content-Encoding', encoding], ['Content-Length', String(body.length)]]), Buffer.from(body)], { firstAnswer: false });
     expectRefusal(answer, 'WECHAT_BAD_REQUEST');
     expect(target.wechat.calls.jscode2session).toBe(calls);
+  });
+
+  it('a refused Content-Encoding is not echoed in the answer', async () => {
+    const encoding = `x-echo-${Date.now().toString(36)}-<b>`;
+    const body = JSON.stringify({ code: target.wechat.issueLoginCode() });
+    const answer = await rawRequest(target.port, [requestHead('POST', '/wechat/login', [['Content-Type', 'application/json'], ['Content-Encoding', encoding], ['Content-Length', String(body.length)]]), Buffer.from(body)], { firstAnswer: false });
+    expectRefusal(answer, 'WECHAT_BAD_REQUEST');
+    expect(answer.body).not.toContain('x-echo-');
   });
 
   it('bytes that are not UTF-8 are refused 400', async () => {

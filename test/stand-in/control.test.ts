@@ -11,8 +11,8 @@ beforeAll(async () => {
 afterAll(() => wechat.close());
 afterEach(() => wechat.heal());
 
-async function control(path: string, body?: unknown, method = 'POST'): Promise<Response> {
-  const init: RequestInit = { method, headers: { 'content-type': 'application/json' } };
+async function control(path: string, body?: unknown, method = 'POST', origin?: string): Promise<Response> {
+  const init: RequestInit = { method, headers: { 'content-type': 'application/json', ...(origin && { origin }) } };
   if (body !== undefined) init.body = typeof body === 'string' ? body : JSON.stringify(body);
   return fetch(`${wechat.url}/__standin/${path}`, init);
 }
@@ -20,7 +20,7 @@ async function control(path: string, body?: unknown, method = 'POST'): Promise<R
 async function controlJson(path: string, body?: unknown, method = 'POST'): Promise<Record<string, unknown>> {
   const response = await control(path, body, method);
   expect(response.status).toBe(200);
-  expect(response.headers.get('access-control-allow-origin')).toBe('*');
+  expect(response.headers.get('access-control-allow-origin')).toBeNull(); // a process, not a page: no CORS
   return (await response.json()) as Record<string, unknown>;
 }
 
@@ -77,13 +77,14 @@ describe('control endpoints', () => {
     });
   });
 
-  it('answers CORS preflights', async () => {
+  it.each(['http://127.0.0.1:9999', 'http://localhost:3000', 'http://[::1]:8080', 'http://127.0.0.2'])('answers CORS preflights from the loopback page %s with its own origin', async (origin) => {
     const response = await fetch(`${wechat.url}/__standin/login`, {
       method: 'OPTIONS',
-      headers: { origin: 'http://127.0.0.1:9999', 'access-control-request-method': 'POST' },
+      headers: { origin, 'access-control-request-method': 'POST' },
     });
     expect(response.status).toBe(204);
-    expect(response.headers.get('access-control-allow-origin')).toBe('*');
+    expect(response.headers.get('access-control-allow-origin')).toBe(origin);
+    expect(response.headers.get('vary')).toContain('Origin');
     expect(response.headers.get('access-control-allow-methods')).toContain('POST');
     expect(response.headers.get('access-control-allow-headers')?.toLowerCase()).toContain('content-type');
   });
@@ -100,10 +101,24 @@ describe('control endpoints', () => {
       ['constructor', undefined, 'GET', 404],
     ];
     for (const [path, body, method, status] of cases) {
-      const response = await control(path, body, method);
+      const response = await control(path, body, method, 'http://localhost:5173');
       expect([path, response.status]).toEqual([path, status]);
-      expect(response.headers.get('access-control-allow-origin')).toBe('*');
+      expect(response.headers.get('access-control-allow-origin')).toBe('http://localhost:5173');
     }
+  });
+
+  const FOREIGN = ['https://evil.example', 'null', 'http://127.0.0.1.evil.example', 'http://localhost.evil.example:3000', 'http://192.168.1.20:3000', 'file://'];
+
+  it.each(FOREIGN)('refuses a page at %s with 403 and no CORS: no login is minted, no fault set', async (origin) => {
+    const login = await control('login', { openid: 'oForeignPage' }, 'POST', origin);
+    expect(login.status).toBe(403);
+    expect(login.headers.get('access-control-allow-origin')).toBeNull();
+    expect(wechat.sessionKeyOf('oForeignPage')).toBeUndefined();
+    expect((await control('fail', { mode: 'busy' }, 'POST', origin)).status).toBe(403);
+    expect(await exchange(wechat.issueLoginCode())).toHaveProperty('session_key');
+    const preflight = await fetch(`${wechat.url}/__standin/login`, { method: 'OPTIONS', headers: { origin, 'access-control-request-method': 'POST' } });
+    expect(preflight.status).toBe(403);
+    expect(preflight.headers.get('access-control-allow-origin')).toBeNull();
   });
 });
 
