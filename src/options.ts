@@ -16,8 +16,35 @@ import type { WechatRequestSession } from './types.js';
  */
 export type LoginHook = (session: WechatRequestSession, req: Request) => void | Record<string, unknown> | Promise<void | Record<string, unknown>>;
 
+/** One mini-program of several (`apps`): its AppID, and its AppSecret outside third-party-platform mode. */
+export interface WechatAppOptions {
+  appId: string;
+  appSecret?: string;
+}
+
+/**
+ * A third-party platform (第三方平台) logging in the mini-programs that
+ * authorized it: its component AppID and a provider of its
+ * component_access_token (from the platform's own plumbing). The token is
+ * cached for {@link COMPONENT_TOKEN_CACHE_MS} after each call.
+ */
+export interface WechatComponentOptions {
+  appId: string;
+  accessToken: () => Promise<string>;
+}
+
+/** A WeCom (企业微信) corp whose members log in with `wx.qy.login` codes. */
+export interface WechatWecomOptions {
+  corpId: string;
+  /** The secret of the WeCom app the mini-program is linked to. */
+  corpSecret: string;
+  /** Default `https://qyapi.weixin.qq.com`. */
+  apiBaseUrl?: string;
+}
+
 /** Options of the WeChat API client (also accepted by `wechatSession`). */
 export interface WechatClientOptions {
+  /** The mini-program's AppID (one mini-program; for several, `apps`). */
   appId: string;
   appSecret: string;
   /** Default `https://api.weixin.qq.com`; https only, but for a loopback stand-in in tests. */
@@ -52,8 +79,19 @@ export interface WechatClientOptions {
   logger?: WechatLogger | false;
 }
 
-/** Options of {@link wechatSession}: every middleware of one mini-program shares them. */
-export interface WechatSessionOptions extends WechatClientOptions {
+/** Options of {@link wechatSession}: every middleware of one backend shares them. */
+export interface WechatSessionOptions extends Omit<WechatClientOptions, 'appId' | 'appSecret'> {
+  /** One mini-program's AppID (for several, `apps`). */
+  appId?: string;
+  appSecret?: string;
+  /** Several mini-programs on one server; a request names its app by `X-WX-AppId` or WeChat's Referer. */
+  apps?: WechatAppOptions[];
+  /** Third-party-platform mode: `apps` are the authorizers this server accepts, and hold no secrets. */
+  component?: WechatComponentOptions;
+  /** In third-party-platform mode, the authorizer_access_token of an app, for phone codes and other calls on its behalf. */
+  authorizerAccessToken?: (appId: string) => Promise<string>;
+  /** WeCom mini-program login (`wecomLogin`), alone or beside a mini-program. */
+  wecom?: WechatWecomOptions;
   /** Seconds of inactivity after which a session lapses. Default 259200 (3 days). */
   ttl?: number;
   /** A used session is renewed at most once per this many seconds. Default: a tenth of `ttl`, at most 1 hour. */
@@ -85,6 +123,7 @@ export interface WechatSessionOptions extends WechatClientOptions {
 /** Every default, in one place. */
 export const DEFAULTS = {
   apiBaseUrl: 'https://api.weixin.qq.com',
+  wecomApiBaseUrl: 'https://qyapi.weixin.qq.com',
   timeout: 5000,
   retries: 2,
   retryDelay: 200,
@@ -108,12 +147,21 @@ const OPTION_NAMES = [
   'appId', 'appSecret', 'apiBaseUrl', 'timeout', 'retries', 'retryDelay', 'maxConcurrentCalls', 'maxQueuedCalls', 'accessToken', 'store', 'storeTimeout',
   'fetch', 'now', 'logger', 'ttl', 'renewAfter', 'bearer', 'tokenHeader', 'singleSession', 'maxSessionsPerUser',
   'bodyLimit', 'bodyTimeout', 'on', 'onLogin', 'passErrors', 'verifySessionKey', 'bindPhoneCode',
+  'apps', 'component', 'authorizerAccessToken', 'wecom',
 ] as const satisfies readonly (keyof WechatSessionOptions)[];
 
-/** What the WeChat client needs. */
-export interface ClientConfig {
+/** How long a component_access_token from `component.accessToken()` is used before the provider is asked again, ms. */
+export const COMPONENT_TOKEN_CACHE_MS = 60_000;
+
+/** One mini-program, checked. */
+export interface AppConfig {
   appId: string;
-  appSecret: string;
+  /** Absent in third-party-platform mode. */
+  appSecret?: string;
+}
+
+/** How the library talks to WeChat, whichever app it speaks for. */
+export interface HttpConfig {
   baseUrl: string;
   timeout: number;
   retries: number;
@@ -127,10 +175,11 @@ export interface ClientConfig {
   logger: WechatLogger | false | undefined;
 }
 
+/** What the WeChat client of one app needs. */
+export type ClientConfig = HttpConfig & { appId: string; appSecret: string };
+
 /** What the session manager needs: no credentials. */
 export interface SessionPolicy {
-  /** Key namespace: the mini-program's appId. */
-  appId: string;
   ttl: number;
   renewAfter: number;
   singleSession: boolean;
@@ -140,7 +189,11 @@ export interface SessionPolicy {
 
 /** The options, checked, with every default filled in and grouped by the part that uses them. */
 export interface Config {
-  client: ClientConfig;
+  http: HttpConfig;
+  apps: AppConfig[];
+  component: WechatComponentOptions | undefined;
+  authorizerAccessToken: ((appId: string) => Promise<string>) | undefined;
+  wecom: Required<WechatWecomOptions> | undefined;
   session: SessionPolicy;
   transport: { bearer: boolean; tokenHeader: string | undefined };
   body: { limit: number; timeout: number };
@@ -171,20 +224,12 @@ function checkHandlers(on: unknown): WechatEventHandlers {
   return { ...(on as WechatEventHandlers) };
 }
 
-function clientConfig(o: Input): ClientConfig {
-  if (typeof o.appId !== 'string' || !/^[A-Za-z0-9_-]{1,64}$/.test(o.appId)) {
-    fail('appId', "your mini-program's AppID (e.g. 'wx4f4bc4dec97d474b'; set WECHAT_APP_ID)", o.appId);
-  }
-  if (typeof o.appSecret !== 'string' || o.appSecret.length === 0) {
-    throw new TypeError('express-wechat-session: `appSecret` must be a non-empty string (set WECHAT_APP_SECRET)');
-  }
+function httpConfig(o: Input): HttpConfig {
   const accessToken = o.accessToken ?? DEFAULTS.accessToken;
   if (accessToken !== 'stable' && accessToken !== 'classic') fail('accessToken', "'stable' or 'classic'", accessToken);
   const retries = o.retries ?? DEFAULTS.retries;
   if (!Number.isInteger(retries) || (retries as number) < 0 || (retries as number) > 10) fail('retries', 'a whole number from 0 to 10', retries);
   return {
-    appId: o.appId,
-    appSecret: o.appSecret,
     baseUrl: baseUrl(o, 'apiBaseUrl', DEFAULTS.apiBaseUrl),
     timeout: positive(o, 'timeout', DEFAULTS.timeout, 'milliseconds'),
     retries: retries as number,
@@ -199,6 +244,16 @@ function clientConfig(o: Input): ClientConfig {
   };
 }
 
+/** The one mini-program of the top-level `appId`/`appSecret`. */
+function singleApp(o: Input): AppConfig {
+  if (typeof o.appId !== 'string' || !/^[A-Za-z0-9_-]{1,64}$/.test(o.appId)) {
+    fail('appId', "your mini-program's AppID (e.g. 'wx4f4bc4dec97d474b'; set WECHAT_APP_ID)", o.appId);
+  }
+  if (typeof o.appSecret !== 'string' || o.appSecret.length === 0) {
+    throw new TypeError('express-wechat-session: `appSecret` must be a non-empty string (set WECHAT_APP_SECRET)');
+  }
+  return { appId: o.appId, appSecret: o.appSecret };
+}
 function tokenHeaderOf(o: Input, bearer: boolean): string | undefined {
   const header = o.tokenHeader === undefined ? DEFAULTS.tokenHeader : o.tokenHeader;
   if (header !== false && (typeof header !== 'string' || !/^[A-Za-z0-9-]+$/.test(header))) fail('tokenHeader', 'a header name or false', header);
@@ -206,25 +261,35 @@ function tokenHeaderOf(o: Input, bearer: boolean): string | undefined {
   return header === false ? undefined : (header as string).toLowerCase();
 }
 
+/** The checked options of the WeChat client alone (one mini-program). */
+export function parseClientOptions(input: WechatClientOptions): ClientConfig {
+  if (!input || typeof input !== 'object') fail('options', 'an object', input);
+  const o = input as unknown as Input;
+  refuseUnknown(o, OPTION_NAMES);
+  const app = singleApp(o);
+  return { ...httpConfig(o), appId: app.appId, appSecret: app.appSecret! };
+}
+
 /** Check the options once, at start-up; throws a `TypeError` that says what to fix. */
 export function parseOptions(input: WechatSessionOptions): Config {
   if (!input || typeof input !== 'object') fail('options', 'an object', input);
   const o = input as unknown as Input;
   refuseUnknown(o, OPTION_NAMES);
-  const client = clientConfig(o);
   const ttl = positive(o, 'ttl', DEFAULTS.ttl, 'seconds');
   const renewAfter = positive(o, 'renewAfter', Math.max(1, Math.min(3600, Math.floor(ttl / 10))), 'seconds');
   if (renewAfter >= ttl) fail('renewAfter', `fewer seconds than ttl (${ttl})`, renewAfter);
   const bearer = flag(o, 'bearer', DEFAULTS.bearer);
+  const http = httpConfig(o);
+  const platforms = parsePlatforms(o);
   return {
-    client,
+    http,
+    ...platforms,
     session: {
-      appId: client.appId,
       ttl,
       renewAfter,
       singleSession: flag(o, 'singleSession', DEFAULTS.singleSession),
       maxSessionsPerUser: positive(o, 'maxSessionsPerUser', DEFAULTS.maxSessionsPerUser, 'sessions'),
-      now: client.now,
+      now: http.now,
     },
     transport: { bearer, tokenHeader: tokenHeaderOf(o, bearer) },
     body: {
@@ -238,4 +303,66 @@ export function parseOptions(input: WechatSessionOptions): Config {
     verifySessionKey: flag(o, 'verifySessionKey', DEFAULTS.verifySessionKey),
     bindPhoneCode: flag(o, 'bindPhoneCode', DEFAULTS.bindPhoneCode),
   };
+}
+
+/** The apps, third-party platform and WeCom corp a server speaks for. */
+function parsePlatforms(o: Input): Pick<Config, 'apps' | 'component' | 'authorizerAccessToken' | 'wecom'> {
+  const component = parseComponent(o.component);
+  const authorizerAccessToken = optionalFunction<(appId: string) => Promise<string>>(o, 'authorizerAccessToken', 'an async function (appId) returning the authorizer_access_token');
+  if (authorizerAccessToken && !component) fail('authorizerAccessToken', 'given only with `component`', 'a function');
+  const wecom = parseWecom(o.wecom);
+  let apps: AppConfig[];
+  if (o.apps !== undefined) {
+    if (o.appId !== undefined || o.appSecret !== undefined) fail('appId', 'left out when `apps` lists the mini-programs', o.appId ?? 'an appSecret');
+    apps = parseApps(o.apps, component !== undefined);
+  } else if (component) {
+    fail('apps', 'the authorized mini-programs this server accepts, with `component`', o.apps);
+  } else if (wecom && o.appId === undefined && o.appSecret === undefined) {
+    apps = [];
+  } else {
+    apps = [singleApp(o)];
+  }
+  return { apps, component, authorizerAccessToken, wecom };
+}
+
+const APP_ID_SHAPE = /^wx[A-Za-z0-9]{16}$/;
+
+function parseApps(value: unknown, componentMode: boolean): AppConfig[] {
+  if (!Array.isArray(value) || value.length === 0) fail('apps', 'a non-empty array of { appId, appSecret }', value);
+  const seen = new Set<string>();
+  return value.map((entry: unknown, i) => {
+    const { appId, appSecret, ...rest } = (entry ?? {}) as Record<string, unknown>;
+    refuseUnknown(rest, []);
+    if (typeof appId !== 'string' || !APP_ID_SHAPE.test(appId)) fail(`apps[${i}].appId`, "an AppID of WeChat's shape (wx and 16 letters or digits)", appId);
+    if (seen.has(appId)) fail(`apps[${i}].appId`, 'listed once', appId);
+    seen.add(appId);
+    if (componentMode) {
+      if (appSecret !== undefined) fail(`apps[${i}].appSecret`, 'left out with `component` (the platform logs in for the app)', 'a secret');
+      return { appId };
+    }
+    if (typeof appSecret !== 'string' || !appSecret) fail(`apps[${i}].appSecret`, 'the AppSecret of that mini-program', appSecret === undefined ? undefined : 'an empty or non-string value');
+    return { appId, appSecret };
+  });
+}
+
+function parseComponent(value: unknown): WechatComponentOptions | undefined {
+  if (value === undefined) return undefined;
+  const c = value as Record<string, unknown> | null;
+  if (!c || typeof c !== 'object') fail('component', 'an object { appId, accessToken }', value);
+  const { appId, accessToken, ...rest } = c;
+  refuseUnknown(rest, []);
+  if (typeof appId !== 'string' || !APP_ID_SHAPE.test(appId)) fail('component.appId', "the platform's component AppID (wx and 16 letters or digits)", appId);
+  if (typeof accessToken !== 'function') fail('component.accessToken', 'an async function returning the component_access_token', accessToken);
+  return { appId, accessToken: accessToken as () => Promise<string> };
+}
+
+function parseWecom(value: unknown): Required<WechatWecomOptions> | undefined {
+  if (value === undefined) return undefined;
+  const w = value as Input | null;
+  if (!w || typeof w !== 'object') fail('wecom', 'an object { corpId, corpSecret }', value);
+  const { corpId, corpSecret, apiBaseUrl, ...rest } = w;
+  refuseUnknown(rest, ['apiBaseUrl']);
+  if (typeof corpId !== 'string' || !/^w[wx][A-Za-z0-9]{16}$/.test(corpId)) fail('wecom.corpId', "the corp's CorpID (ww and 16 letters or digits)", corpId);
+  if (typeof corpSecret !== 'string' || !corpSecret) throw new TypeError('express-wechat-session: `wecom.corpSecret` must be a non-empty string');
+  return { corpId, corpSecret, apiBaseUrl: baseUrl(w, 'apiBaseUrl', DEFAULTS.wecomApiBaseUrl) };
 }

@@ -40,7 +40,14 @@ export interface WechatUserInfo {
  * and the ES module declarations sees one type.
  */
 export interface WechatRequestSession {
+  /** The user's openid in the session's mini-program (absent on a WeCom member's session, which has `userId`). */
   readonly openid: string;
+  /** The mini-program the session belongs to (absent on a WeCom member's session, which has `corpId`). */
+  readonly appId: string;
+  /** A WeCom member's session: the corp. */
+  readonly corpId?: string;
+  /** A WeCom member's session: the member's userid. */
+  readonly userId?: string;
   readonly unionid: string | undefined;
   /** The 3rd_session token the client sends back. */
   readonly token: string;

@@ -1,47 +1,137 @@
-import { clientParts, WechatClient } from './client/client.js';
+import type { IncomingMessage } from 'node:http';
+import { AccessTokenManager } from './client/access-token.js';
+import { appClientParts, httpSettings, type PlatformTokens, WechatClient } from './client/client.js';
+import { corpTokens } from './client/token-kinds.js';
+import { ProvidedToken, type TokenSource } from './client/token-source.js';
+import { WecomClient } from './client/wecom.js';
+import { WechatError } from './errors.js';
 import { createEmitter, type Emit } from './events.js';
+import { namedApp } from './http/named-app.js';
 import { describeError, libraryLogger, type WechatLogger } from './log.js';
-import { type Config, parseOptions, type WechatSessionOptions } from './options.js';
+import { COMPONENT_TOKEN_CACHE_MS, type Config, parseOptions, type WechatSessionOptions } from './options.js';
 import { GuardedStore } from './session/guarded-store.js';
 import { LoginCoalescer } from './session/login-coalescer.js';
 import { SessionManager } from './session/manager.js';
 import type { WechatStore } from './store.js';
 import { memoryStore } from './stores/memory.js';
 
+/** One mini-program the server speaks for: its WeChat client and its sessions. */
+export interface AppParts {
+  appId: string;
+  client: WechatClient;
+  sessions: SessionManager;
+}
+
+/** The WeCom corp the server speaks for: its WeCom client and its members' sessions. */
+export interface WecomParts {
+  corpId: string;
+  client: WecomClient;
+  sessions: SessionManager;
+}
+
+const unknownApp = (message: string) => new WechatError('WECHAT_APP_UNKNOWN', message);
+
+/** A token source for platform apps when no `authorizerAccessToken` was given: calls on their behalf cannot be made. */
+const noAuthorizerToken: TokenSource = {
+  fetches: 0,
+  get: () => Promise.reject(new WechatError('WECHAT_CONFIG_ERROR', 'Set `authorizerAccessToken` to make calls on behalf of an authorized mini-program')),
+  withToken: () => noAuthorizerToken.get() as never,
+};
+
 /**
- * What every middleware of one mini-program shares: the checked options,
- * the store, the sessions in it, the WeChat client with its access-token
- * cache, and the logins under way. Build it once with {@link wechatSession}
- * and hand it to each factory.
+ * What every middleware of one backend shares: the checked options, the
+ * store, the apps it speaks for (each with its WeChat client, access-token
+ * cache and sessions), the WeCom corp if any, and the logins under way.
+ * Build it once with {@link wechatSession} and hand it to each factory.
  */
 export class WechatSessionContext {
-  /** The mini-program's AppID. */
-  readonly appId: string;
-  /** @internal */ readonly config: Omit<Config, 'client'>;
+  /** @internal */ readonly config: Omit<Config, 'http' | 'apps' | 'component' | 'authorizerAccessToken' | 'wecom'>;
   /** @internal */ readonly log: WechatLogger;
   /** @internal */ readonly emit: Emit;
   /** @internal */ readonly store: GuardedStore;
-  /** @internal */ readonly sessions: SessionManager;
-  /** @internal */ readonly client: WechatClient;
+  /** @internal */ readonly apps: ReadonlyMap<string, AppParts>;
+  /** @internal */ readonly wecom: WecomParts | undefined;
   /** @internal */ readonly logins = new LoginCoalescer();
 
   /** @internal Use {@link wechatSession}. */
   constructor(options: WechatSessionOptions, defaultStore: () => WechatStore) {
-    const { client, ...config } = parseOptions(options);
-    this.appId = client.appId;
+    const { http, apps, component, authorizerAccessToken, wecom, ...config } = parseOptions(options);
     this.config = config;
-    this.log = libraryLogger(client.logger);
+    this.log = libraryLogger(http.logger);
     this.emit = createEmitter(config.on, this.log);
-    this.store = new GuardedStore(config.store ?? defaultStore(), client.storeTimeout, (operation, timedOut, cause) =>
+    this.store = new GuardedStore(config.store ?? defaultStore(), http.storeTimeout, (operation, timedOut, cause) =>
       this.emit('storeError', { operation, timedOut, cause: describeError(cause) }),
     );
-    this.sessions = new SessionManager(this.store, config.session, this.log, this.emit);
-    this.client = new WechatClient(options, clientParts(client, this.store, this.log));
+    const settings = httpSettings(http, http.baseUrl, this.log);
+    const provided = (name: string, provide: () => Promise<string>, cacheMs: number) =>
+      new ProvidedToken(name, provide, { timeoutMs: http.timeout, cacheMs, now: http.now });
+    const componentToken = component && provided('component.accessToken()', component.accessToken, COMPONENT_TOKEN_CACHE_MS);
+    this.apps = new Map(
+      apps.map((app) => {
+        const platform: PlatformTokens | undefined = componentToken && {
+          componentAppId: component!.appId,
+          componentToken,
+          authorizerToken: authorizerAccessToken ? provided('authorizerAccessToken()', () => authorizerAccessToken(app.appId), 0) : noAuthorizerToken,
+        };
+        const client = new WechatClient(appClientParts(http, app, this.store, settings, platform));
+        const sessions = new SessionManager(this.store, { kind: 'app', id: app.appId }, config.session, this.log, this.emit);
+        return [app.appId, { appId: app.appId, client, sessions }];
+      }),
+    );
+    if (wecom) {
+      const wecomHttp = httpSettings(http, wecom.apiBaseUrl, this.log);
+      const tokens = new AccessTokenManager(wecomHttp, { kind: corpTokens(wecomHttp, wecom), store: this.store, now: http.now });
+      const sessions = new SessionManager(this.store, { kind: 'wecom', id: wecom.corpId }, config.session, this.log, this.emit);
+      this.wecom = { corpId: wecom.corpId, client: new WecomClient(wecom.corpId, wecomHttp, tokens), sessions };
+    }
+    if (!this.store.canReplace) {
+      this.log.warn({ event: 'store.no_replace' }, 'the store has no replace(): sessions are not renewed and lapse ttl seconds after login');
+    }
   }
 
-  /** Shows the app it serves, never its secrets or its parts. */
+  /** The app of `appId`; without one, the only app configured. Throws `WECHAT_APP_UNKNOWN`. */
+  app(appId?: string): AppParts {
+    if (appId !== undefined) {
+      const app = this.apps.get(appId);
+      if (!app) throw unknownApp(`This server does not serve the mini-program ${appId.slice(0, 32)}`);
+      return app;
+    }
+    if (this.apps.size !== 1) throw unknownApp('Name the mini-program: send X-WX-AppId (several are served here)');
+    return this.apps.values().next().value!;
+  }
+
+  /** The app a request is for: the one it names (`X-WX-AppId`, WeChat's Referer), or the only one. */
+  appFor(req: IncomingMessage): AppParts {
+    return this.app(namedApp(req));
+  }
+
+  /**
+   * Where a request's session may be, in the order to look: the app it is
+   * for, then the WeCom corp when one is configured (a WeCom mini-program
+   * names an app this server may not list).
+   */
+  realmsFor(req: IncomingMessage): SessionManager[] {
+    const named = namedApp(req);
+    const wecom = this.wecom ? [this.wecom.sessions] : [];
+    if (named !== undefined && !this.apps.has(named) && wecom.length > 0) return wecom;
+    if (named === undefined && this.apps.size === 0 && wecom.length > 0) return wecom;
+    return [this.app(named).sessions, ...wecom];
+  }
+
+  /** The one app's WeChat client (with several apps, see `getWechatClient(wechat, appId)`). */
+  get client(): WechatClient {
+    return this.app().client;
+  }
+
+  /** The one app's sessions. */
+  get sessions(): SessionManager {
+    return this.app().sessions;
+  }
+
+  /** Shows the apps it serves, never its secrets or its parts. */
   [Symbol.for('nodejs.util.inspect.custom')](): string {
-    return `WechatSessionContext { appId: '${this.appId}' }`;
+    const names = [...this.apps.keys(), ...(this.wecom ? [this.wecom.corpId] : [])];
+    return `WechatSessionContext { ${names.map((n) => `'${n}'`).join(', ')} }`;
   }
 }
 
@@ -49,7 +139,8 @@ export class WechatSessionContext {
  * Check the options once and build what the middleware share. Pass the
  * result to every factory: `wechatLogin(wechat)`, `requireWechatSession(wechat)`,
  * `decryptPhone(wechat)`, `wechatLogout(wechat)`, `wechatRouter(wechat)`,
- * `getWechatClient(wechat)`. Throws a `TypeError` that says what to fix.
+ * `wecomLogin(wechat)`, `getWechatClient(wechat)`. Throws a `TypeError`
+ * that says what to fix.
  *
  * @example
  * ```ts
@@ -72,9 +163,9 @@ const fromOptions = new WeakMap<object, WechatSessionContext>();
  */
 const defaultStores = new Map<string, WechatStore>();
 
-function sharedDefaultStore(appId: unknown): () => WechatStore {
+function sharedDefaultStore(options: WechatSessionOptions): () => WechatStore {
   return () => {
-    const key = String(appId);
+    const key = JSON.stringify([options.appId, options.apps?.map((a) => a?.appId), options.wecom?.corpId]);
     let store = defaultStores.get(key);
     if (!store) {
       store = memoryStore();
@@ -94,7 +185,7 @@ export function contextOf(input: WechatSessionContext | WechatSessionOptions): W
   if (!input || typeof input !== 'object') return wechatSession(input); // throws the options TypeError
   let context = fromOptions.get(input);
   if (!context) {
-    context = new WechatSessionContext(input, sharedDefaultStore(input.appId));
+    context = new WechatSessionContext(input, sharedDefaultStore(input));
     fromOptions.set(input, context);
   }
   return context;

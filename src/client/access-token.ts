@@ -1,17 +1,34 @@
-import { randomBytes } from 'node:crypto';
 import { StoreUnavailableError, WechatError } from '../errors.js';
 import { errorFields, type WechatLogger } from '../log.js';
 import type { GuardedStore } from '../session/guarded-store.js';
+import { withKeyLock } from '../session/key-lock.js';
 import { TOKEN_INVALID_ERRCODES } from './errcodes.js';
-import { callWechat, type HttpSettings } from './http.js';
+import type { HttpSettings } from './http.js';
+import type { TokenSource } from './token-source.js';
 
 /** `stable`: `POST /cgi-bin/stable_token` (default). `classic`: `GET /cgi-bin/token`. */
 export type AccessTokenMode = 'stable' | 'classic';
 
+/** A token fresh from WeChat, and the seconds it lives. */
+export interface FetchedToken {
+  token: string;
+  expiresIn: number;
+}
+
+/**
+ * Where tokens come from: the store key they are shared under, the call
+ * that fetches one (holding whatever secret it needs; `forceRefresh` asks
+ * WeChat for a new one even when the current one has not expired), and the
+ * errcodes by which WeChat says a token of this kind is stale.
+ */
+export interface TokenKind {
+  key: string;
+  fetch(forceRefresh: boolean): Promise<FetchedToken>;
+  staleErrcodes?: ReadonlySet<number>;
+}
+
 export interface AccessTokenSettings {
-  appId: string;
-  appSecret: string;
-  mode: AccessTokenMode;
+  kind: TokenKind;
   /** Where the token is shared with other processes; without one it is kept in this process only. */
   store?: GuardedStore;
   now: () => number;
@@ -34,8 +51,6 @@ interface Pending {
   promise: Promise<string>;
 }
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
 function parseCached(value: string | null | undefined): Cached | undefined {
   if (!value) return undefined;
   try {
@@ -46,9 +61,9 @@ function parseCached(value: string | null | undefined): Cached | undefined {
   }
 }
 
-/** Whether WeChat refused the access_token itself (40001, 40014, 42001). */
-export function isStaleTokenError(err: unknown): err is WechatError & { errcode: number } {
-  return err instanceof WechatError && err.errcode !== undefined && TOKEN_INVALID_ERRCODES.has(err.errcode);
+/** Whether WeChat refused the token itself (by default 40001, 40014, 42001). */
+export function isStaleTokenError(err: unknown, errcodes: ReadonlySet<number> = TOKEN_INVALID_ERRCODES): err is WechatError & { errcode: number } {
+  return err instanceof WechatError && err.errcode !== undefined && errcodes.has(err.errcode);
 }
 
 /**
@@ -59,25 +74,22 @@ export function isStaleTokenError(err: unknown): err is WechatError & { errcode:
  * after waiting, so that a fleet fetches once. The AppSecret is held in a
  * private field and never written anywhere.
  */
-export class AccessTokenManager {
-  readonly #secret: string;
+export class AccessTokenManager implements TokenSource {
   // Every field is #private: util.inspect and JSON.stringify never reach the token, the refresh
   // under way (a promise of the token) or the store that holds it.
   #local?: Cached;
   #pending?: Pending;
   readonly #key: string;
   readonly #lockKey: string;
-  readonly #settings: Omit<AccessTokenSettings, 'appSecret'>;
+  readonly #settings: AccessTokenSettings;
   readonly #http: HttpSettings;
   /** How many times this process fetched a token from WeChat. */
   fetches = 0;
 
   constructor(http: HttpSettings, settings: AccessTokenSettings) {
-    const { appSecret, ...rest } = settings;
     this.#http = http;
-    this.#secret = appSecret;
-    this.#settings = rest;
-    this.#key = `${rest.appId}:at:${rest.mode}`;
+    this.#settings = settings;
+    this.#key = settings.kind.key;
     this.#lockKey = `${this.#key}:lock`;
   }
 
@@ -102,8 +114,8 @@ export class AccessTokenManager {
     try {
       return await call(token);
     } catch (err) {
-      if (!isStaleTokenError(err)) throw err;
-      this.#log.info({ event: 'access_token.rejected', mode: this.#settings.mode, errcode: err.errcode }, 'WeChat refused the access_token');
+      if (!isStaleTokenError(err, this.#settings.kind.staleErrcodes)) throw err;
+      this.#log.info({ event: 'access_token.rejected', key: this.#key, errcode: err.errcode }, 'WeChat refused the access_token');
       return call(await this.replace(token));
     }
   }
@@ -161,31 +173,27 @@ export class AccessTokenManager {
     return cached.e > this.#settings.now() ? cached : undefined;
   }
 
-  async #underLock(store: GuardedStore, failed: string | undefined): Promise<string> {
+  /** Fetch under the fleet-wide lock, unless another process shares a token meanwhile. */
+  #underLock(store: GuardedStore, failed: string | undefined): Promise<string> {
     const { timeout, retries } = this.#http;
     const lease = this.#settings.lockLease ?? Math.max(10_000, timeout * (retries + 1) + 2000); // outlasts one fetch
-    const owner = randomBytes(16).toString('base64url');
-    const giveUp = Date.now() + lease;
-    for (;;) {
-      const acquired = store.add(this.#lockKey, owner, Math.ceil(lease / 1000));
-      if (acquired === undefined) return this.#fetchAndShare(store, failed); // no atomic add: best effort
-      if (await acquired) return this.#holdingLock(store, owner, failed);
-      if (Date.now() >= giveUp) break;
-      await sleep(20 + Math.random() * 40);
-      const written = await this.#readShared(store, failed);
-      if (written) return this.#keep(written);
-    }
-    this.#log.warn({ event: 'access_token.lock_timeout', ms: lease }, 'access_token lock still held: fetching anyway');
-    return this.#fetchAndShare(store, failed);
-  }
-
-  async #holdingLock(store: GuardedStore, owner: string, failed: string | undefined): Promise<string> {
-    try {
-      const again = await this.#readShared(store, failed);
-      return again ? this.#keep(again) : await this.#fetchAndShare(store, failed);
-    } finally {
-      await store.destroyIfEqual(this.#lockKey, owner)?.catch(() => undefined);
-    }
+    return withKeyLock(
+      store,
+      this.#lockKey,
+      {
+        leaseMs: lease,
+        waitMs: lease,
+        whileWaiting: async () => {
+          const written = await this.#readShared(store, failed);
+          return written && this.#keep(written);
+        },
+        onWaitExpired: () => this.#log.warn({ event: 'access_token.lock_timeout', ms: lease }, 'access_token lock still held: fetching anyway'),
+      },
+      async () => {
+        const again = await this.#readShared(store, failed);
+        return again ? this.#keep(again) : this.#fetchAndShare(store, failed);
+      },
+    );
   }
 
   async #fetchAndShare(store: GuardedStore, failed: string | undefined): Promise<string> {
@@ -211,30 +219,10 @@ export class AccessTokenManager {
   }
 
   async #fetch(forceRefresh: boolean): Promise<Cached> {
-    const { appId, mode } = this.#settings;
-    const api = mode === 'stable' ? 'stable_token' : 'token';
     this.fetches++;
     const started = Date.now();
-    const body =
-      mode === 'stable'
-        ? await callWechat(this.#http, {
-            api,
-            method: 'POST',
-            path: '/cgi-bin/stable_token',
-            body: { grant_type: 'client_credential', appid: appId, secret: this.#secret, force_refresh: forceRefresh },
-          })
-        : await callWechat(this.#http, {
-            api,
-            method: 'GET',
-            path: '/cgi-bin/token',
-            query: { grant_type: 'client_credential', appid: appId, secret: this.#secret },
-          });
-    const token = body.access_token;
-    const expiresIn = Number(body.expires_in);
-    if (typeof token !== 'string' || !token || !(expiresIn > 0)) {
-      throw new WechatError('WECHAT_UPSTREAM_ERROR', `WeChat ${api} answered without an access_token`);
-    }
-    this.#log.info({ event: 'access_token.fetched', api, forceRefresh, expiresIn, ms: Date.now() - started }, 'access_token fetched');
+    const { token, expiresIn } = await this.#settings.kind.fetch(forceRefresh);
+    this.#log.info({ event: 'access_token.fetched', key: this.#key, forceRefresh, expiresIn, ms: Date.now() - started }, 'access_token fetched');
     const margin = Math.min(this.#settings.margin ?? 300, Math.floor(expiresIn / 2));
     return { t: token, e: this.#settings.now() + (expiresIn - margin) * 1000 };
   }

@@ -1,6 +1,6 @@
 import { loginStateSignature } from '../crypto/signature.js';
 import { WechatError } from '../errors.js';
-import type { AccessTokenManager } from './access-token.js';
+import type { TokenSource } from './token-source.js';
 import { callWechat, type HttpSettings } from './http.js';
 
 /** errcode of `wxa/checksession` for a session_key that is not the user's live one. */
@@ -14,7 +14,7 @@ export const SESSION_KEY_DEAD_ERRCODE = 87009;
  */
 export async function checkSessionKey(
   http: HttpSettings,
-  tokens: AccessTokenManager,
+  tokens: TokenSource,
   openid: string,
   sessionKey: string,
 ): Promise<boolean> {

@@ -1,38 +1,54 @@
 import { createEmitter } from '../events.js';
 import { describeError, libraryLogger, type WechatLogger } from '../log.js';
-import { type ClientConfig, DEFAULTS, parseOptions, type WechatClientOptions } from '../options.js';
+import { type AppConfig, DEFAULTS, type HttpConfig, parseClientOptions, type WechatClientOptions } from '../options.js';
 import { GuardedStore } from '../session/guarded-store.js';
 import type { WechatPhone } from '../types.js';
 import { AccessTokenManager } from './access-token.js';
 import { checkSessionKey } from './check-session.js';
-import { code2Session, type Code2SessionResult } from './code2session.js';
+import { code2Session, type Code2SessionResult, componentCode2Session } from './code2session.js';
 import type { HttpSettings } from './http.js';
 import { CallLimiter } from './limiter.js';
 import { redeemPhoneCode, type PhoneCodeOptions } from './phone.js';
+import { appTokens } from './token-kinds.js';
+import type { TokenSource } from './token-source.js';
 
 export type { WechatClientOptions };
 
 export const DEFAULT_API_BASE_URL = DEFAULTS.apiBaseUrl;
 
-/** Internal wiring shared with the middleware. */
-export interface ClientParts {
-  http: HttpSettings;
-  tokens: AccessTokenManager;
+/** How one app's client reaches WeChat: built by {@link appClientParts}, for the middleware and for a client on its own. */
+export class ClientParts {
+  constructor(
+    readonly appId: string,
+    readonly http: HttpSettings,
+    readonly tokens: TokenSource,
+    /** This app's jscode2session: with its own secret, or through a third-party platform. */
+    readonly login: (code: string) => Promise<Code2SessionResult>,
+  ) {}
 }
 
-/** The HTTP settings and access-token cache of one app's checked client options. */
-export function clientParts(config: ClientConfig, store: GuardedStore | undefined, log: WechatLogger): ClientParts {
-  const http: HttpSettings = {
-    baseUrl: config.baseUrl,
-    timeout: config.timeout,
-    retries: config.retries,
-    retryDelay: config.retryDelay,
-    fetch: config.fetch,
-    log,
-    limiter: new CallLimiter(config.maxConcurrentCalls, config.maxQueuedCalls),
-  };
-  const tokens = new AccessTokenManager(http, { appId: config.appId, appSecret: config.appSecret, mode: config.accessToken, store, now: config.now });
-  return { http, tokens };
+/** The HTTP settings of checked options: one call limiter per client. */
+export function httpSettings(config: HttpConfig, baseUrl: string, log: WechatLogger): HttpSettings {
+  const { timeout, retries, retryDelay, fetch, maxConcurrentCalls, maxQueuedCalls } = config;
+  return { baseUrl, timeout, retries, retryDelay, fetch, log, limiter: new CallLimiter(maxConcurrentCalls, maxQueuedCalls) };
+}
+
+/** What a platform-mode app needs: the platform's component token, and the provider of the app's authorizer token. */
+export interface PlatformTokens {
+  componentAppId: string;
+  componentToken: TokenSource;
+  authorizerToken: TokenSource;
+}
+
+/** The parts of one mini-program: by its own AppSecret, or through a third-party platform. */
+export function appClientParts(config: HttpConfig, app: AppConfig, store: GuardedStore | undefined, http: HttpSettings, platform?: PlatformTokens): ClientParts {
+  if (platform) {
+    const { componentAppId, componentToken } = platform;
+    return new ClientParts(app.appId, http, platform.authorizerToken, (code) => componentCode2Session(http, { appId: app.appId, componentAppId, componentToken }, code));
+  }
+  const credentials = { appId: app.appId, appSecret: app.appSecret! };
+  const tokens = new AccessTokenManager(http, { kind: appTokens(http, { ...credentials, mode: config.accessToken }), store, now: config.now });
+  return new ClientParts(app.appId, http, tokens, (code) => code2Session(http, credentials, code));
 }
 
 /**
@@ -51,22 +67,24 @@ export function clientParts(config: ClientConfig, store: GuardedStore | undefine
  */
 export class WechatClient {
   readonly appId: string;
-  readonly #appSecret: string;
   readonly #http: HttpSettings;
-  readonly #tokens: AccessTokenManager;
+  readonly #tokens: TokenSource;
+  readonly #login: (code: string) => Promise<Code2SessionResult>;
 
-  constructor(options: WechatClientOptions, parts?: ClientParts) {
-    const config = parseOptions(options).client;
-    this.appId = config.appId;
-    this.#appSecret = config.appSecret;
-    if (!parts) {
+  constructor(options: WechatClientOptions | ClientParts) {
+    let parts: ClientParts;
+    if (options instanceof ClientParts) parts = options;
+    else {
+      const config = parseClientOptions(options);
       const log = libraryLogger(config.logger);
       const emit = createEmitter({}, log);
       const store = options.store && new GuardedStore(options.store, config.storeTimeout, (operation, timedOut, cause) => emit('storeError', { operation, timedOut, cause: describeError(cause) }));
-      parts = clientParts(config, store, log);
+      parts = appClientParts(config, config, store, httpSettings(config, config.baseUrl, log));
     }
+    this.appId = parts.appId;
     this.#http = parts.http;
     this.#tokens = parts.tokens;
+    this.#login = parts.login;
   }
 
   /**
@@ -79,7 +97,7 @@ export class WechatClient {
    * ```
    */
   code2Session(code: string): Promise<Code2SessionResult> {
-    return code2Session(this.#http, { appId: this.appId, appSecret: this.#appSecret }, code);
+    return this.#login(code);
   }
 
   /**

@@ -1,5 +1,6 @@
 import { WechatError } from '../errors.js';
-import { callWechat, type HttpSettings } from './http.js';
+import { callWechat, type HttpSettings, type WechatJson } from './http.js';
+import type { TokenSource } from './token-source.js';
 
 export interface Code2SessionResult {
   openid: string;
@@ -17,8 +18,19 @@ const SESSION_KEY_SHAPE = /^[A-Za-z0-9+/]{22}==$/;
  */
 export const WECHAT_ID_SHAPE = /^[A-Za-z0-9_-]{1,64}$/;
 
-const unusable = (what: string): WechatError =>
-  new WechatError('WECHAT_UPSTREAM_ERROR', `WeChat jscode2session answered without a usable ${what}`);
+const unusable = (api: string, what: string): WechatError => new WechatError('WECHAT_UPSTREAM_ERROR', `WeChat ${api} answered without a usable ${what}`);
+
+/** The identity in a jscode2session answer, its openid and any unionid of {@link WECHAT_ID_SHAPE}. */
+function identityOf(api: string, body: WechatJson): Code2SessionResult {
+  const { openid, session_key: sessionKey, unionid } = body;
+  if (typeof openid !== 'string' || !WECHAT_ID_SHAPE.test(openid)) throw unusable(api, 'openid');
+  if (typeof sessionKey !== 'string' || !SESSION_KEY_SHAPE.test(sessionKey)) throw unusable(api, 'session_key');
+  const result: Code2SessionResult = { openid, sessionKey };
+  if (unionid === undefined || unionid === null || unionid === '') return result;
+  if (typeof unionid !== 'string' || !WECHAT_ID_SHAPE.test(unionid)) throw unusable(api, 'unionid');
+  result.unionid = unionid;
+  return result;
+}
 
 /**
  * Exchange a `wx.login` code at `GET /sns/jscode2session`. Success is an
@@ -37,12 +49,27 @@ export async function code2Session(
     path: '/sns/jscode2session',
     query: { appid: credentials.appId, secret: credentials.appSecret, js_code: code, grant_type: 'authorization_code' },
   });
-  const { openid, session_key: sessionKey, unionid } = body;
-  if (typeof openid !== 'string' || !WECHAT_ID_SHAPE.test(openid)) throw unusable('openid');
-  if (typeof sessionKey !== 'string' || !SESSION_KEY_SHAPE.test(sessionKey)) throw unusable('session_key');
-  const result: Code2SessionResult = { openid, sessionKey };
-  if (unionid === undefined || unionid === null || unionid === '') return result;
-  if (typeof unionid !== 'string' || !WECHAT_ID_SHAPE.test(unionid)) throw unusable('unionid');
-  result.unionid = unionid;
-  return result;
+  return identityOf('jscode2session', body);
+}
+
+/**
+ * Exchange a code of a mini-program that authorized a third-party platform
+ * at `GET /sns/component/jscode2session`, with the platform's
+ * component_access_token. errcode 61003 (not authorized, or revoked) is 403
+ * `WECHAT_APP_UNAUTHORIZED`.
+ */
+export async function componentCode2Session(
+  http: HttpSettings,
+  app: { appId: string; componentAppId: string; componentToken: TokenSource },
+  code: string,
+): Promise<Code2SessionResult> {
+  const body = await app.componentToken.withToken((token) =>
+    callWechat(http, {
+      api: 'component/jscode2session',
+      method: 'GET',
+      path: '/sns/component/jscode2session',
+      query: { appid: app.appId, js_code: code, grant_type: 'authorization_code', component_appid: app.componentAppId, component_access_token: token },
+    }),
+  );
+  return identityOf('component/jscode2session', body);
 }

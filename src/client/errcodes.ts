@@ -13,6 +13,7 @@ const CLIENT_FACING: Record<number, WechatErrorCode> = {
   45011: 'WECHAT_RATE_LIMITED',
   45009: 'WECHAT_RATE_LIMITED',
   41008: 'WECHAT_BAD_REQUEST',
+  61003: 'WECHAT_APP_UNAUTHORIZED',
 };
 
 const MESSAGES: Partial<Record<WechatErrorCode, string>> = {
@@ -23,6 +24,7 @@ const MESSAGES: Partial<Record<WechatErrorCode, string>> = {
   WECHAT_CONFIG_ERROR: 'WeChat rejected this server\'s AppID, AppSecret or IP: check the configuration',
   WECHAT_UPSTREAM_ERROR: 'WeChat answered with an error',
   WECHAT_BAD_REQUEST: 'The code is missing',
+  WECHAT_APP_UNAUTHORIZED: 'This mini-program has not authorized the platform, or revoked it',
 };
 
 /** Messages where the phone-number code differs from the login code. */

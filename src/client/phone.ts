@@ -1,7 +1,7 @@
 import { checkWatermark } from '../crypto/decrypt.js';
 import { WechatError } from '../errors.js';
 import type { WechatPhone } from '../types.js';
-import type { AccessTokenManager } from './access-token.js';
+import type { TokenSource } from './token-source.js';
 import { callWechat, type HttpSettings } from './http.js';
 
 /**
@@ -42,7 +42,7 @@ export interface PhoneCodeOptions {
  */
 export async function redeemPhoneCode(
   http: HttpSettings,
-  tokens: AccessTokenManager,
+  tokens: TokenSource,
   appId: string,
   code: string,
   options: PhoneCodeOptions = {},

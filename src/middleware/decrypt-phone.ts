@@ -17,7 +17,7 @@ const PHONE_CODE_SHAPE = /^[\x21-\x7e]{1,256}$/;
 /** WeChat's word on the session_key; when WeChat cannot be asked, the key is taken for dead (log in again). */
 async function sessionKeyIsLive(ctx: WechatSessionContext, session: WechatSession): Promise<boolean> {
   try {
-    return await ctx.client.checkSessionKey(session.openid, session.sessionKey);
+    return await ctx.app(session.appId).client.checkSessionKey(session.openid, session.sessionKey);
   } catch (err) {
     ctx.log.warn({ event: 'session_key.check_failed', openid: session.openid, ...errorFields(err) }, 'checksession failed');
     return false;
@@ -32,7 +32,7 @@ async function sessionKeyIsLive(ctx: WechatSessionContext, session: WechatSessio
 async function fromEncryptedData(ctx: WechatSessionContext, verdicts: SessionKeyVerdicts, session: WechatSession, encryptedData: string, iv: unknown): Promise<WechatPhone> {
   let data: Record<string, unknown>;
   try {
-    data = decryptWechatData(session.sessionKey, encryptedData, iv, { appId: ctx.appId });
+    data = decryptWechatData(session.sessionKey, encryptedData, iv, { appId: session.appId });
   } catch (err) {
     if (!(err instanceof WechatError) || err.code !== 'WECHAT_SESSION_KEY_MISMATCH') throw err;
     const live = await verdicts.of(session, async () => {
@@ -55,6 +55,9 @@ async function fromEncryptedData(ctx: WechatSessionContext, verdicts: SessionKey
 
 async function phoneOf(ctx: WechatSessionContext, verdicts: SessionKeyVerdicts, req: Request): Promise<WechatPhone> {
   const session = await sessionOf(ctx, req, false); // renewed only once the phone number is read
+  if (session.corpId !== undefined) {
+    throw new WechatError('WECHAT_BAD_REQUEST', "A WeCom member's phone number is WeCom's to give (its member API), not the mini-program's", { field: 'code' });
+  }
   const fields = await readFields(req, ctx.config.body.limit, ctx.config.body.timeout);
   const errMsg = optionalString(fields, 'errMsg', 256);
   const encryptedData = optionalString(fields, 'encryptedData');
@@ -62,7 +65,7 @@ async function phoneOf(ctx: WechatSessionContext, verdicts: SessionKeyVerdicts, 
   if (encryptedData !== undefined) return fromEncryptedData(ctx, verdicts, session, encryptedData, fields.iv);
   if (code !== undefined) {
     if (!PHONE_CODE_SHAPE.test(code)) throw new WechatError('WECHAT_BAD_REQUEST', '`code` must be the code from getPhoneNumber', { field: 'code' });
-    return ctx.client.getPhoneNumber(code, ctx.config.bindPhoneCode ? { openid: session.openid } : {});
+    return ctx.app(session.appId).client.getPhoneNumber(code, ctx.config.bindPhoneCode ? { openid: session.openid } : {});
   }
   if (errMsg !== undefined && !errMsg.endsWith(':ok')) {
     throw new WechatError('WECHAT_PERMISSION_DENIED', 'The user did not grant the phone number');

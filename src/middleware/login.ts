@@ -7,7 +7,7 @@ import { optionalString, readFields, stringField, type Fields } from '../http/bo
 import { AppFailure, middleware } from '../http/respond.js';
 import type { WechatSessionOptions } from '../options.js';
 import type { CreatedSession, SharedLogin } from '../session/login-coalescer.js';
-import type { Identity } from '../session/manager.js';
+import type { Identity, SessionManager } from '../session/manager.js';
 import type { WechatUserInfo } from '../types.js';
 import { contextOf, type WechatSessionContext } from '../wechat-session.js';
 
@@ -52,9 +52,9 @@ function legacyFields(fields: Fields): LegacyUserInfo {
  * others share it), then handed to the app's `onLogin`. A hook that fails
  * ends the session it was given.
  */
-function sessionFor(ctx: WechatSessionContext, shared: SharedLogin, req: Request, arrivedAt: number): Promise<CreatedSession> {
+export function sessionFor(ctx: WechatSessionContext, sessions: SessionManager, shared: SharedLogin, req: Request, arrivedAt: number): Promise<CreatedSession> {
   shared.session ??= (async (): Promise<CreatedSession> => {
-    const session = await ctx.sessions.create(shared.identity);
+    const session = await sessions.create(shared.identity);
     const { openid, unionid } = shared.identity;
     ctx.emit('login', { openid, ...(unionid !== undefined && { unionid }), ms: Math.round(performance.now() - arrivedAt) });
     const hook = ctx.config.onLogin;
@@ -71,7 +71,7 @@ function sessionFor(ctx: WechatSessionContext, shared: SharedLogin, req: Request
 }
 
 /** Check the legacy getUserInfo fields against the session_key WeChat just gave (before any session exists). */
-function userInfoOf(ctx: WechatSessionContext, identity: Identity, legacy: LegacyUserInfo): WechatUserInfo | undefined {
+function userInfoOf(ctx: WechatSessionContext, appId: string, identity: Identity, legacy: LegacyUserInfo): WechatUserInfo | undefined {
   if (legacy.rawData !== undefined && !verifyUserSignature(legacy.rawData, legacy.signature!, identity.sessionKey)) {
     throw new WechatError(
       'WECHAT_SIGNATURE_INVALID',
@@ -81,7 +81,7 @@ function userInfoOf(ctx: WechatSessionContext, identity: Identity, legacy: Legac
   }
   if (legacy.encryptedData !== undefined) {
     try {
-      return decryptWechatData<WechatUserInfo>(identity.sessionKey, legacy.encryptedData, legacy.iv, { appId: ctx.appId });
+      return decryptWechatData<WechatUserInfo>(identity.sessionKey, legacy.encryptedData, legacy.iv, { appId });
     } catch (err) {
       if (err instanceof WechatError && err.code === 'WECHAT_SESSION_KEY_MISMATCH') ctx.emit('sessionKeyMismatch', { openid: identity.openid, flow: 'userInfo' });
       throw err;
@@ -105,13 +105,14 @@ function userInfoOf(ctx: WechatSessionContext, identity: Identity, legacy: Legac
  */
 async function login(ctx: WechatSessionContext, req: Request, res: Response): Promise<void> {
   const arrivedAt = performance.now();
+  const app = ctx.appFor(req);
   const fields = await readFields(req, ctx.config.body.limit, ctx.config.body.timeout);
   const code = stringField(fields, 'code', CODE_SHAPE, 'the code from wx.login');
   const legacy = legacyFields(fields);
-  const shared = await ctx.logins.run(code, () => ctx.client.code2Session(code).then((identity): SharedLogin => ({ identity })));
-  const userInfo = userInfoOf(ctx, shared.identity, legacy);
-  const created = await sessionFor(ctx, shared, req, arrivedAt);
-  const session = ctx.sessions.copy(created.session);
+  const shared = await ctx.logins.run(`${app.appId}:${code}`, () => app.client.code2Session(code).then((identity): SharedLogin => ({ identity })));
+  const userInfo = userInfoOf(ctx, app.appId, shared.identity, legacy);
+  const created = await sessionFor(ctx, app.sessions, shared, req, arrivedAt);
+  const session = app.sessions.copy(created.session);
   if (userInfo) session.userInfo = userInfo;
   req.wechat = session;
   if (created.answer) res.locals.wechatLogin = created.answer;

@@ -1,4 +1,5 @@
 import type { WechatPhone, WechatRequestSession, WechatSessionData, WechatUserInfo } from '../types.js';
+import type { Realm } from './manager.js';
 
 /** What a handle needs from the session manager to save or end itself. */
 export interface SessionBackend {
@@ -9,7 +10,8 @@ export interface SessionBackend {
 /**
  * `req.wechat`: the resolved session. `sessionKey` and `token` are readable
  * but not enumerable, so `res.json(req.wechat)` or a logger that prints the
- * object never carries them.
+ * object never carries them. A mini-program user's session has `appId` and
+ * `openid`; a WeCom member's has `corpId` and `userId`, and no `openid`.
  *
  * @example
  * ```ts
@@ -17,7 +19,10 @@ export interface SessionBackend {
  * ```
  */
 export class WechatSession implements WechatRequestSession {
-  readonly openid: string;
+  declare readonly openid: string;
+  declare readonly appId: string;
+  declare readonly corpId?: string;
+  declare readonly userId?: string;
   readonly unionid: string | undefined;
   /** When the session lapses without further use (ms since the epoch). */
   readonly expiresAt: number;
@@ -31,12 +36,21 @@ export class WechatSession implements WechatRequestSession {
   readonly #sessionKey: string;
   readonly #hash: string;
   readonly #backend: SessionBackend;
+  readonly #subject: string;
 
   constructor(
-    fields: { openid: string; unionid?: string; sessionKey: string; token: string; hash: string; expiresAt: number; data?: Record<string, unknown> },
+    fields: { realm: Realm; subject: string; unionid?: string; sessionKey: string; token: string; hash: string; expiresAt: number; data?: Record<string, unknown> },
     backend: SessionBackend,
   ) {
-    this.openid = fields.openid;
+    const own = this as { -readonly [K in 'openid' | 'appId' | 'corpId' | 'userId']?: string };
+    if (fields.realm.kind === 'app') {
+      own.appId = fields.realm.id;
+      own.openid = fields.subject;
+    } else {
+      own.corpId = fields.realm.id;
+      own.userId = fields.subject;
+    }
+    this.#subject = fields.subject;
     this.unionid = fields.unionid;
     this.expiresAt = fields.expiresAt;
     this.data = (fields.data ?? {}) as Partial<WechatSessionData>;
@@ -44,6 +58,11 @@ export class WechatSession implements WechatRequestSession {
     this.#sessionKey = fields.sessionKey;
     this.#hash = fields.hash;
     this.#backend = backend;
+  }
+
+  /** The openid, or a WeCom member's userid: whom the session's index is kept under. */
+  get subject(): string {
+    return this.#subject;
   }
 
   /** The 3rd_session token the client sends back. */
@@ -68,7 +87,10 @@ export class WechatSession implements WechatRequestSession {
   }
 
   toJSON(): Record<string, unknown> {
-    const out: Record<string, unknown> = { openid: this.openid, expiresAt: this.expiresAt, data: this.data };
+    const out: Record<string, unknown> =
+      this.corpId === undefined
+        ? { appId: this.appId, openid: this.openid, expiresAt: this.expiresAt, data: this.data }
+        : { corpId: this.corpId, userId: this.userId, expiresAt: this.expiresAt, data: this.data };
     if (this.unionid !== undefined) out.unionid = this.unionid;
     if (this.phone) out.phone = this.phone;
     return out;

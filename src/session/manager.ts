@@ -8,10 +8,17 @@ import { withKeyLock, type KeyLockSettings } from './key-lock.js';
 import { decodeIndex, decodeRecord, encodeRecord, RECORD_VERSION, type SessionRecord } from './record.js';
 import { createToken, hashToken, isTokenShaped } from './token.js';
 
+/** Who logged in: a mini-program user (`openid`), or a WeCom member (the userid, kept as `openid` here). */
 export interface Identity {
   openid: string;
   unionid?: string;
   sessionKey: string;
+}
+
+/** Whose sessions a manager keeps: one mini-program's (by AppID) or one WeCom corp's (by CorpID). */
+export interface Realm {
+  kind: 'app' | 'wecom';
+  id: string;
 }
 
 /** The per-openid lock: held for a few store calls, so short. */
@@ -22,13 +29,15 @@ function invalid(message = 'The session token is unknown, expired or revoked'): 
 }
 
 /**
- * Creates, resolves, renews and revokes sessions in a store. Keys: the
- * session of a token under `<appId>:s:<hash of the token>`, the index of an
- * openid's sessions under `<appId>:u:<openid>`, and the lock that guards
- * that index (and revocations) under `<appId>:l:<openid>`.
+ * Creates, resolves, renews and revokes the sessions of one realm (a
+ * mini-program, or a WeCom corp) in a store. Keys: the session of a token
+ * under `<realm>:s:<hash of the token>`, the index of an openid's (or
+ * userid's) sessions under `<realm>:u:<openid>`, and the lock that guards
+ * that index (and revocations) under `<realm>:l:<openid>`.
  */
 export class SessionManager implements SessionBackend {
   readonly #store: GuardedStore;
+  readonly realm: Realm;
   readonly #policy: SessionPolicy;
   readonly #log: WechatLogger;
   readonly #emit: Emit;
@@ -36,17 +45,15 @@ export class SessionManager implements SessionBackend {
   readonly #userPrefix: string;
   readonly #lockPrefix: string;
 
-  constructor(store: GuardedStore, policy: SessionPolicy, log: WechatLogger, emit: Emit) {
+  constructor(store: GuardedStore, realm: Realm, policy: SessionPolicy, log: WechatLogger, emit: Emit) {
     this.#store = store;
+    this.realm = realm;
     this.#policy = policy;
     this.#log = log;
     this.#emit = emit;
-    this.#sessionPrefix = `${policy.appId}:s:`;
-    this.#userPrefix = `${policy.appId}:u:`;
-    this.#lockPrefix = `${policy.appId}:l:`;
-    if (!store.canReplace) {
-      log.warn({ event: 'store.no_replace' }, 'the store has no replace(): sessions are not renewed and lapse ttl seconds after login');
-    }
+    this.#sessionPrefix = `${realm.id}:s:`;
+    this.#userPrefix = `${realm.id}:u:`;
+    this.#lockPrefix = `${realm.id}:l:`;
   }
 
   #nowSeconds(): number {
@@ -100,7 +107,7 @@ export class SessionManager implements SessionBackend {
     const key = this.#sessionPrefix + hash;
     const value = await this.#store.get(key).catch(() => undefined);
     const record = value ? decodeRecord(value) : undefined;
-    if (!record || record.o !== session.openid || !this.#due(record.r, now)) return session;
+    if (!record || record.o !== session.subject || !this.#due(record.r, now)) return session;
     record.r = await this.#renew(key, hash, record, now);
     const renewed = this.#handle(session.token, hash, record);
     if (session.phone) renewed.phone = session.phone;
@@ -137,7 +144,7 @@ export class SessionManager implements SessionBackend {
   copy(session: WechatSession): WechatSession {
     return this.#handle(session.token, hashToken(session.token), {
       v: RECORD_VERSION,
-      o: session.openid,
+      o: session.subject,
       u: session.unionid,
       k: session.sessionKey,
       c: 0,
@@ -165,7 +172,7 @@ export class SessionManager implements SessionBackend {
   #handle(token: string, hash: string, record: SessionRecord): WechatSession {
     const { o: openid, u: unionid, k: sessionKey, d: data } = record;
     const expiresAt = (record.r + this.#policy.ttl) * 1000;
-    return new WechatSession({ openid, unionid, sessionKey, token, hash, expiresAt, data }, this);
+    return new WechatSession({ realm: this.realm, subject: openid, unionid, sessionKey, token, hash, expiresAt, data }, this);
   }
 
   /** Write `record` renewed at `now` (overwrite only) and keep its openid's index; resolves the renewal time in force. */

@@ -40,7 +40,7 @@ describe.each(STORE_CASES.map((c) => [c.name, c] as const))('values that are not
     const openid = openidFor('corrupt');
     const { token } = await app.login({ openid });
     expect((await app.get('/api/me', token)).status).toBe(200);
-    await opened.writeRaw(sessionKeyOf(app.options.appId, token), value(openid));
+    await opened.writeRaw(sessionKeyOf(app.options.appId!, token), value(openid));
     const before = warnings().length;
     const res = await app.get('/api/me', token);
     expect(res.status).toBe(401);
@@ -51,7 +51,7 @@ describe.each(STORE_CASES.map((c) => [c.name, c] as const))('values that are not
 
   test('garbage under an openid index does not stop login, logout or revocation', async () => {
     const openid = openidFor('index');
-    await opened.writeRaw(indexKeyOf(app.options.appId, openid), '\u0000not a list');
+    await opened.writeRaw(indexKeyOf(app.options.appId!, openid), '\u0000not a list');
     const { token } = await app.login({ openid });
     expect((await app.get('/api/me', token)).status).toBe(200);
     const second = await app.login({ openid });
