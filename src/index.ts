@@ -2,9 +2,11 @@ export { wechatSession, WechatSessionContext } from './wechat-session.js';
 export { wechatLogin } from './middleware/login.js';
 export { requireWechatSession } from './middleware/require-session.js';
 export { decryptPhone } from './middleware/decrypt-phone.js';
-export { wechatLogout, revokeWechatSessions } from './middleware/logout.js';
+export { wechatLogout, revokeWechatSessions, type RevokeTarget } from './middleware/logout.js';
+export { wecomLogin } from './middleware/wecom-login.js';
 export { wechatRouter } from './middleware/router.js';
-export { getWechatClient } from './middleware/client-of.js';
+export { getWechatClient, getWecomClient } from './middleware/client-of.js';
+export { WecomClient, type WecomIdentity } from './client/wecom.js';
 export { wechatHandler, type WechatRequest } from './http/handler.js';
 export { wechatErrorHandler } from './http/respond.js';
 export { WechatClient, createWechatClient, DEFAULT_API_BASE_URL } from './client/client.js';
@@ -14,7 +16,10 @@ export { normalizePhone } from './client/phone.js';
 export { decryptWechatData, checkWatermark, type DecryptOptions } from './crypto/decrypt.js';
 export { verifyUserSignature, loginStateSignature } from './crypto/signature.js';
 export { WechatError, WechatApiError, StoreUnavailableError, ERROR_STATUS, isWechatError, type WechatErrorCode } from './errors.js';
-export { DEFAULTS, type WechatSessionOptions, type WechatClientOptions, type LoginHook } from './options.js';
+export {
+  DEFAULTS, COMPONENT_TOKEN_CACHE_MS, type WechatSessionOptions, type WechatClientOptions, type WechatAppOptions,
+  type WechatComponentOptions, type WechatWecomOptions, type LoginHook,
+} from './options.js';
 export type { WechatStore, StoreAdapterOptions, Awaitable } from './store.js';
 export { maskPhone, type WechatLogger } from './log.js';
 export type { WechatEventHandlers, WechatEventMap, WechatEventName } from './events.js';

@@ -17,7 +17,7 @@ import { contextOf, type WechatSessionContext } from '../wechat-session.js';
  * 400 before it reaches WeChat, so garbage spends neither a WeChat call nor
  * the AppID's quota.
  */
-const CODE_SHAPE = /^[A-Za-z0-9_-]{10,128}$/;
+export const CODE_SHAPE = /^[A-Za-z0-9_-]{10,128}$/;
 
 interface LegacyUserInfo {
   rawData?: string;

@@ -27,15 +27,30 @@ export function wechatLogout(wechat: WechatSessionContext | WechatSessionOptions
   );
 }
 
+/** Which realm's sessions to revoke, where the server serves more than one mini-program (or a WeCom corp). */
+export interface RevokeTarget {
+  /** The mini-program whose openid this is (needed when several are served). */
+  appId?: string;
+  /** Revoke a WeCom member's sessions instead: pass their userid as `id`. */
+  wecom?: boolean;
+}
+
 /**
- * End every session of an openid ("log out everywhere"). Resolves how many
- * sessions were ended.
+ * End every session of an openid (or, with `{ wecom: true }`, of a WeCom
+ * userid): "log out everywhere". Resolves how many sessions were ended.
  *
  * @example
  * ```ts
  * await revokeWechatSessions(wechat, openid);
+ * await revokeWechatSessions(wechat, openid, { appId: 'wx1111111111111111' }); // one of several apps
  * ```
  */
-export function revokeWechatSessions(wechat: WechatSessionContext | WechatSessionOptions, openid: string): Promise<number> {
-  return contextOf(wechat).sessions.revokeAll(openid);
+export function revokeWechatSessions(wechat: WechatSessionContext | WechatSessionOptions, id: string, target: RevokeTarget = {}): Promise<number> {
+  const ctx = contextOf(wechat);
+  if (typeof id !== 'string' || id.length === 0) throw new TypeError('express-wechat-session: revokeWechatSessions needs the openid (or WeCom userid) as a non-empty string');
+  if (target.wecom) {
+    if (!ctx.wecom) throw new TypeError('express-wechat-session: `wecom` is not configured');
+    return ctx.wecom.sessions.revokeAll(id);
+  }
+  return ctx.app(target.appId).sessions.revokeAll(id);
 }

@@ -8,12 +8,14 @@ import { decryptPhone } from './decrypt-phone.js';
 import { wechatLogin } from './login.js';
 import { wechatLogout } from './logout.js';
 import { requireWechatSession } from './require-session.js';
+import { wecomLogin } from './wecom-login.js';
 
 /** The routes and the one method each takes. */
 const ROUTES = { '/login': 'POST', '/phone': 'POST', '/logout': 'POST', '/session': 'GET' } as const;
 
 /**
  * Every route in one: POST `/login` → `{ token, openid, unionid?, expiresIn, …onLogin's fields }`,
+ * POST `/wecom/login` (with the `wecom` option) → `{ token, corpId, userId, expiresIn }`,
  * POST `/phone` → `{ phoneNumber, purePhoneNumber, countryCode }`,
  * POST `/logout` → 204, GET `/session` → `{ openid, unionid?, expiresAt, data }`.
  * Mounted under a path, any other path below it answers JSON 404
@@ -39,6 +41,16 @@ export function wechatRouter(wechat: WechatSessionContext | WechatSessionOptions
       res.json(body);
     }),
   );
+  if (ctx.wecom) {
+    router.post(
+      '/wecom/login',
+      wecomLogin(ctx),
+      wechatHandler((req, res) => {
+        const session = req.wechat;
+        res.json({ ...res.locals.wechatLogin, token: session.token, corpId: session.corpId, userId: session.userId, expiresIn: ctx.config.session.ttl });
+      }),
+    );
+  }
   router.post('/phone', decryptPhone(ctx), wechatHandler((req, res) => res.json(req.wechat.phone)));
   router.post('/logout', wechatLogout(ctx), (_req, res) => res.status(204).end());
   router.get(
@@ -50,7 +62,7 @@ export function wechatRouter(wechat: WechatSessionContext | WechatSessionOptions
     }),
   );
   // Mounted under a path, the router owns it and answers the rest itself; mounted at the root, the rest is the app's.
-  for (const [path, method] of Object.entries(ROUTES)) {
+  for (const [path, method] of Object.entries({ ...ROUTES, ...(ctx.wecom && { '/wecom/login': 'POST' }) })) {
     router.all(path, (req, res, next) => {
       if (!req.baseUrl) return next();
       sendError(res, new WechatError('WECHAT_METHOD_NOT_ALLOWED', `${path} takes ${method} only`, { allow: method }));
