@@ -13,4 +13,8 @@ export interface ClientContext {
   header: string;
   timeout: number | undefined;
   storage: SessionStorage;
+  /** The mini-program's AppID, sent as `X-WX-AppId` so a server of several apps knows which; undefined when WeChat does not tell. */
+  appId: string | undefined;
+  /** Log in through WeCom (`wx.qy.login`). */
+  wecom: boolean;
 }

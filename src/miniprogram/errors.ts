@@ -44,6 +44,12 @@ export type ServerErrorCode =
  * - `WECHAT_BAD_RESPONSE`: a 2xx login answer without a token.
  * - `WECHAT_BAD_REQUEST` (also a server code): a phone `detail` with neither
  *   `code` nor `encryptedData` + `iv`.
+ * - `WECHAT_PHONE_QUOTA_EXHAUSTED`: the paid phone button's quota is spent
+ *   (`errno 1400001`); nothing was sent. Fall back to another way of asking.
+ * - `WECHAT_PRIVACY_NOT_AUTHORIZED`: the user has not agreed to the
+ *   mini-program's privacy guideline (`errno 104`); nothing was sent.
+ * - `WECHAT_PRIVACY_NOT_DECLARED`: the privacy guideline does not declare the
+ *   phone number (`errno 112`); nothing was sent. Fix it in the admin console.
  */
 export type ClientErrorCode =
   | 'WECHAT_PHONE_RETRY'
@@ -52,7 +58,10 @@ export type ClientErrorCode =
   | 'WECHAT_NETWORK_ERROR'
   | 'WECHAT_REQUEST_TIMEOUT'
   | 'WECHAT_HTTP_ERROR'
-  | 'WECHAT_BAD_RESPONSE';
+  | 'WECHAT_BAD_RESPONSE'
+  | 'WECHAT_PHONE_QUOTA_EXHAUSTED'
+  | 'WECHAT_PRIVACY_NOT_AUTHORIZED'
+  | 'WECHAT_PRIVACY_NOT_DECLARED';
 
 /** Every code a client error can carry; an app's own server codes pass through too. */
 export type MiniProgramErrorCode = ServerErrorCode | ClientErrorCode | (string & {});

@@ -10,16 +10,32 @@ export function toContext(options: MiniProgramClientOptions): ClientContext {
   const wx = pickWx(options.wx);
   const key = options.storageKey === undefined ? 'wxs_token' : options.storageKey;
   if (typeof key !== 'string' || key === '') throw new TypeError('`storageKey` must be a non-empty string');
+  if (options.wecom !== undefined && typeof options.wecom !== 'boolean') throw new TypeError('`wecom` must be true or false');
+  const wecom = options.wecom === true;
+  if (wecom && (!wx.qy || typeof wx.qy.login !== 'function')) throw new TypeError('`wecom: true` needs `wx.qy.login`: run the mini-program inside WeCom');
   return {
     wx,
+    appId: ownAppId(wx),
+    wecom,
     baseUrl: checkBaseUrl(options.baseUrl),
-    loginPath: checkPath('loginPath', options.loginPath, '/wechat/login'),
+    loginPath: checkPath('loginPath', options.loginPath, wecom ? '/wechat/wecom/login' : '/wechat/login'),
     phonePath: checkPath('phonePath', options.phonePath, '/wechat/phone'),
     logoutPath: checkPath('logoutPath', options.logoutPath, '/wechat/logout'),
     header: checkHeader(options.header),
     timeout: checkTimeout(options.timeout),
     storage: createSessionStorage(wx, key),
   };
+}
+
+/** The mini-program's AppID as WeChat tells it, or undefined (an old base library, a test double without it). */
+function ownAppId(wx: WxLike): string | undefined {
+  if (typeof wx.getAccountInfoSync !== 'function') return undefined;
+  try {
+    const appId = wx.getAccountInfoSync().miniProgram?.appId;
+    return typeof appId === 'string' && appId !== '' ? appId : undefined;
+  } catch (_) {
+    return undefined;
+  }
 }
 
 function pickWx(given: WxLike | undefined): WxLike {

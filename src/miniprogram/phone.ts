@@ -1,15 +1,24 @@
 import type { ClientContext } from './context.js';
-import { MiniProgramClientError, responseError, serverError } from './errors.js';
+import { type ClientErrorCode, MiniProgramClientError, responseError, serverError } from './errors.js';
 import { isSessionRefused, sendWithSession } from './request.js';
 import type { SessionKeeper } from './session.js';
 import { isOk, send } from './transport.js';
 import type { MiniProgramClient, PhoneNumber, PhoneNumberDetail, PhoneOptions, WxRequestResult } from './types.js';
 
-/** The `getPhoneNumber()` of a client. */
+/** What WeChat's `errno` on a phone button means; none of these reach the server. */
+const REFUSALS: Record<string, [ClientErrorCode, string]> = {
+  1400001: ['WECHAT_PHONE_QUOTA_EXHAUSTED', "The phone button's paid quota is spent"],
+  104: ['WECHAT_PRIVACY_NOT_AUTHORIZED', 'The user has not agreed to the privacy guideline'],
+  112: ['WECHAT_PRIVACY_NOT_DECLARED', 'The privacy guideline does not declare the phone number'],
+};
+
+/** The `getPhoneNumber()` of a client (it takes `getRealtimePhoneNumber`'s detail alike). */
 export function createGetPhoneNumber(ctx: ClientContext, sessions: SessionKeeper): MiniProgramClient['getPhoneNumber'] {
   return async function getPhoneNumber(detail: PhoneNumberDetail, options?: PhoneOptions): Promise<PhoneNumber> {
     const url = options && options.path ? options.path : ctx.phonePath;
     const errMsg = detail && typeof detail.errMsg === 'string' ? detail.errMsg : '';
+    const refused = detail ? REFUSALS[String(detail.errno)] : undefined;
+    if (refused) throw new MiniProgramClientError(refused[0], refused[1], 0, errMsg);
     if (!/:ok$/.test(errMsg)) {
       throw new MiniProgramClientError('WECHAT_PERMISSION_DENIED', 'The phone number was not granted', 0, errMsg);
     }

@@ -54,8 +54,8 @@ export function createSessionKeeper(ctx: ClientContext): SessionKeeper {
 
 async function loginOnce(ctx: ClientContext, force: boolean): Promise<StoredSession> {
   const stored = force ? null : ctx.storage.read();
-  if (stored && (await wxCheckSession(ctx.wx))) return stored;
-  const code = await wxLogin(ctx.wx, ctx.timeout);
+  if (stored && (await wxCheckSession(ctx.wx, ctx.wecom))) return stored;
+  const code = await wxLogin(ctx.wx, ctx.timeout, ctx.wecom);
   const result = await send(ctx, { url: ctx.loginPath, method: 'POST', data: { code } }, undefined);
   if (!isOk(result)) throw responseError(result);
   const session = toSession(result.data, result.statusCode);
@@ -64,9 +64,9 @@ async function loginOnce(ctx: ClientContext, force: boolean): Promise<StoredSess
 }
 
 function toSession(data: unknown, status: number): StoredSession {
-  const body = (typeof data === 'object' && data !== null ? data : {}) as { token?: unknown; openid?: unknown };
+  const body = (typeof data === 'object' && data !== null ? data : {}) as { token?: unknown; openid?: unknown; userId?: unknown };
   if (typeof body.token !== 'string' || body.token === '') {
     throw new MiniProgramClientError('WECHAT_BAD_RESPONSE', 'The login answer carries no token', status);
   }
-  return { token: body.token, openid: typeof body.openid === 'string' ? body.openid : '' };
+  return { token: body.token, openid: typeof body.openid === 'string' ? body.openid : typeof body.userId === 'string' ? body.userId : '' };
 }

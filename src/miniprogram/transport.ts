@@ -30,7 +30,7 @@ export function send(
   options: MiniProgramRequestOptions,
   token: string | undefined,
 ): Promise<WxRequestResult> {
-  const header = Object.assign({}, options.header, token === undefined ? {} : tokenHeader(ctx.header, token));
+  const header = Object.assign({}, ctx.appId === undefined ? {} : { 'X-WX-AppId': ctx.appId }, options.header, token === undefined ? {} : tokenHeader(ctx.header, token));
   const init: RequestInit = { url: resolveUrl(ctx.baseUrl, options.url), method: options.method || 'GET', header };
   if (options.data !== undefined) init.data = options.data;
   if (options.dataType !== undefined) init.dataType = options.dataType;

@@ -39,6 +39,10 @@ export interface WxCheckSessionOption {
  */
 export interface WxLike {
   login(option: WxLoginOption): unknown;
+  /** The mini-program's own account (its AppID is sent as `X-WX-AppId`); base library 2.2.2+. */
+  getAccountInfoSync?(): { miniProgram?: { appId?: string } };
+  /** WeCom's calls, inside WeCom. */
+  qy?: { login(option: WxLoginOption): unknown; checkSession?(option: WxCheckSessionOption): unknown };
   checkSession(option: WxCheckSessionOption): unknown;
   request(option: WxRequestOption): unknown;
   getStorageSync(key: string): unknown;
@@ -55,11 +59,13 @@ export interface StoredSession {
 }
 
 /**
- * The `detail` of a `bindgetphonenumber` event: `code` in the current flow,
- * `encryptedData` + `iv` in the legacy one, `errMsg` always.
+ * The `detail` of a `bindgetphonenumber` (or `bindgetrealtimephonenumber`)
+ * event: `code` in the current flow, `encryptedData` + `iv` in the legacy
+ * one, `errMsg` always, and `errno` when WeChat refused before any code
+ * (1400001: quota spent; 104, 112: privacy).
  */
 export type PhoneNumberDetail = Pick<WechatMiniprogram.GeneralCallbackResult, 'errMsg'> &
-  Partial<Pick<WechatMiniprogram.ButtonGetPhoneNumber['detail'], 'code' | 'encryptedData' | 'iv'>>;
+  Partial<Pick<WechatMiniprogram.ButtonGetPhoneNumber['detail'], 'code' | 'encryptedData' | 'iv'>> & { errno?: number };
 
 /** The phone number as the server answers it. */
 export interface PhoneNumber {
@@ -99,6 +105,11 @@ export interface MiniProgramClientOptions {
   header?: string;
   /** Milliseconds before `wx.request` and `wx.login` give up. Default: WeChat's own (60 s). */
   timeout?: number;
+  /**
+   * A mini-program opened inside WeCom: log in with `wx.qy.login` at
+   * `/wechat/wecom/login` (unless `loginPath` says otherwise). Default false.
+   */
+  wecom?: boolean;
 }
 
 /** Options of {@link MiniProgramClient.request}: those of `wx.request` the client forwards. */

@@ -1,27 +1,31 @@
 import { MiniProgramClientError } from './errors.js';
 import type { WxLike, WxLoginOption, WxRequestOption, WxRequestResult } from './types.js';
 
-/** `wx.login` as a promise of the login code. */
-export function wxLogin(wx: WxLike, timeout: number | undefined): Promise<string> {
+/** `wx.login` (or, inside WeCom, `wx.qy.login`) as a promise of the login code. */
+export function wxLogin(wx: WxLike, timeout: number | undefined, wecom = false): Promise<string> {
+  const name = wecom ? 'wx.qy.login' : 'wx.login';
   return new Promise<string>((resolve, reject) => {
     const option: WxLoginOption = {
       success(result) {
         if (typeof result.code === 'string' && result.code !== '') resolve(result.code);
-        else reject(new MiniProgramClientError('WECHAT_LOGIN_FAILED', 'wx.login gave no code'));
+        else reject(new MiniProgramClientError('WECHAT_LOGIN_FAILED', name + ' gave no code'));
       },
       fail(error) {
-        reject(new MiniProgramClientError('WECHAT_LOGIN_FAILED', 'wx.login failed', 0, error.errMsg));
+        reject(new MiniProgramClientError('WECHAT_LOGIN_FAILED', name + ' failed', 0, error.errMsg));
       },
     };
     if (timeout !== undefined) option.timeout = timeout;
-    wx.login(option);
+    if (wecom) wx.qy!.login(option);
+    else wx.login(option);
   });
 }
 
-/** `wx.checkSession` as a promise: `true` while WeChat's session_key is alive. */
-export function wxCheckSession(wx: WxLike): Promise<boolean> {
+/** `wx.checkSession` (inside WeCom, `wx.qy.checkSession`) as a promise: `true` while the session_key is alive. */
+export function wxCheckSession(wx: WxLike, wecom = false): Promise<boolean> {
   return new Promise<boolean>((resolve) => {
-    wx.checkSession({ success: () => resolve(true), fail: () => resolve(false) });
+    const option = { success: () => resolve(true), fail: () => resolve(false) };
+    if (wecom && wx.qy && typeof wx.qy.checkSession === 'function') wx.qy.checkSession(option);
+    else wx.checkSession(option);
   });
 }
 

@@ -105,6 +105,21 @@ describe('getPhoneNumber', () => {
     expect(await demo.standIn.calls()).toMatchObject({ jscode2session: 0, getuserphonenumber: 0 });
   });
 
+  it.each([
+    [1400001, 'WECHAT_PHONE_QUOTA_EXHAUSTED'],
+    [104, 'WECHAT_PRIVACY_NOT_AUTHORIZED'],
+    [112, 'WECHAT_PRIVACY_NOT_DECLARED'],
+  ])('turns errno %s into %s without calling the server', async (errno, code) => {
+    const errMsg = 'getPhoneNumber:fail';
+    await expect(user.api.getPhoneNumber({ errMsg, errno })).rejects.toMatchObject({ code, errMsg });
+    expect(user.wx.calls).toEqual({ login: 0, checkSession: 0, request: 0 });
+  });
+
+  it("takes getRealtimePhoneNumber's detail like getPhoneNumber's", async () => {
+    const phone = await user.api.getPhoneNumber({ errMsg: 'getRealtimePhoneNumber:ok', code: await phoneCode() });
+    expect(phone).toEqual(PHONE);
+  });
+
   it('rejects a detail with neither code nor ciphertext', async () => {
     await expect(user.api.getPhoneNumber(ok())).rejects.toMatchObject({ code: 'WECHAT_BAD_REQUEST' });
     expect(user.wx.calls.request).toBe(0);

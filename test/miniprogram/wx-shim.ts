@@ -21,6 +21,10 @@ export interface WxShimOptions {
   baseUrl: string;
   /** Yields a fresh login code, as WeChat does for `wx.login`. */
   getCode: () => Promise<string> | string;
+  /** The mini-program's AppID, as `wx.getAccountInfoSync()` tells it. Default: none (an old base library). */
+  appId?: string;
+  /** Inside WeCom: yields a fresh `wx.qy.login` code. Default: no `wx.qy`. */
+  getWecomCode?: () => Promise<string> | string;
 }
 
 export interface WxShim extends WxLike {
@@ -52,29 +56,33 @@ export function createWxShim(options: WxShimOptions): WxShim {
   const requests: WxShim['requests'] = [];
   let alive = false;
   let delay = 0;
+  const loginWith = (getCode: () => Promise<string> | string, name: string) => (option: WxLoginOption) => {
+    calls.login += 1;
+    later(async () => {
+      try {
+        const code = await getCode();
+        alive = true;
+        option.success({ code });
+      } catch (error) {
+        option.fail({ errMsg: `${name}:fail ${(error as Error).message}` });
+      }
+    });
+  };
+  const checkSession = (option: WxCheckSessionOption) => {
+    calls.checkSession += 1;
+    const ok = alive;
+    later(() => (ok ? option.success({ errMsg: 'checkSession:ok' }) : option.fail({ errMsg: 'checkSession:fail session time out' })));
+  };
   return {
+    ...(options.appId !== undefined && { getAccountInfoSync: () => ({ miniProgram: { appId: options.appId } }) }),
+    ...(options.getWecomCode !== undefined && { qy: { login: loginWith(options.getWecomCode, 'qy.login'), checkSession } }),
     calls,
     requests,
     storage,
     killSession: () => void (alive = false),
     delayRequests: (ms) => void (delay = ms),
-    login(option: WxLoginOption) {
-      calls.login += 1;
-      later(async () => {
-        try {
-          const code = await options.getCode();
-          alive = true;
-          option.success({ code });
-        } catch (error) {
-          option.fail({ errMsg: `login:fail ${(error as Error).message}` });
-        }
-      });
-    },
-    checkSession(option: WxCheckSessionOption) {
-      calls.checkSession += 1;
-      const ok = alive;
-      later(() => (ok ? option.success({ errMsg: 'checkSession:ok' }) : option.fail({ errMsg: 'checkSession:fail session time out' })));
-    },
+    login: loginWith(options.getCode, 'login'),
+    checkSession,
     request(option: WxRequestOption) {
       calls.request += 1;
       const header = Object.assign({ 'content-type': 'application/json' }, option.header) as Record<string, string>;
