@@ -90,13 +90,34 @@ export class WechatError extends Error {
   }
 }
 
-/** WeChat answered with a non-zero `errcode` (carried on the error). */
+/** What a {@link WechatApiError} is made of. */
+export interface WechatApiErrorOptions {
+  /** The library's code for it; default `WECHAT_UPSTREAM_ERROR`. */
+  code?: WechatErrorCode;
+  /** Which WeChat API answered, e.g. `jscode2session`. */
+  api: string;
+  errcode: number;
+  errmsg?: string;
+  /** Default: "WeChat <api> answered errcode <errcode>". */
+  message?: string;
+  retryAfter?: number;
+}
+
+/**
+ * WeChat answered with a non-zero `errcode` (carried on the error).
+ *
+ * @example
+ * ```ts
+ * if (json.errcode) throw new WechatApiError({ api: 'getwxacode', errcode: json.errcode, errmsg: json.errmsg });
+ * ```
+ */
 export class WechatApiError extends WechatError {
   /** Which WeChat API answered, e.g. `jscode2session`. */
   readonly api: string;
   readonly errmsg: string;
 
-  constructor(code: WechatErrorCode, api: string, errcode: number, errmsg: string, message?: string, retryAfter?: number) {
+  constructor(options: WechatApiErrorOptions) {
+    const { code = 'WECHAT_UPSTREAM_ERROR', api, errcode, errmsg = '', message, retryAfter } = options;
     super(code, message ?? `WeChat ${api} answered errcode ${errcode}`, { errcode, retryAfter });
     this.api = api;
     this.errmsg = errmsg;

@@ -15,7 +15,9 @@ export type { AccessTokenMode } from './client/access-token.js';
 export { normalizePhone } from './client/phone.js';
 export { decryptWechatData, checkWatermark, type DecryptOptions } from './crypto/decrypt.js';
 export { verifyUserSignature, loginStateSignature } from './crypto/signature.js';
-export { WechatError, WechatApiError, StoreUnavailableError, ERROR_STATUS, isWechatError, type WechatErrorCode } from './errors.js';
+export {
+  WechatError, WechatApiError, StoreUnavailableError, ERROR_STATUS, isWechatError, type WechatErrorCode, type WechatApiErrorOptions,
+} from './errors.js';
 export {
   DEFAULTS, COMPONENT_TOKEN_CACHE_MS, type WechatSessionOptions, type WechatClientOptions, type WechatAppOptions,
   type WechatComponentOptions, type WechatWecomOptions, type LoginHook,

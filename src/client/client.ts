@@ -1,4 +1,4 @@
-import { createEmitter } from '../events.js';
+import { createEmitter, type Emit } from '../events.js';
 import { describeError, libraryLogger, type WechatLogger } from '../log.js';
 import { type AppConfig, DEFAULTS, type HttpConfig, parseClientOptions, type WechatClientOptions } from '../options.js';
 import { GuardedStore } from '../session/guarded-store.js';
@@ -9,6 +9,7 @@ import { code2Session, type Code2SessionResult, componentCode2Session } from './
 import type { HttpSettings } from './http.js';
 import { CallLimiter } from './limiter.js';
 import { redeemPhoneCode, type PhoneCodeOptions } from './phone.js';
+import { reported } from './reported.js';
 import { appTokens } from './token-kinds.js';
 import type { TokenSource } from './token-source.js';
 
@@ -28,9 +29,9 @@ export class ClientParts {
 }
 
 /** The HTTP settings of checked options: one call limiter per client. */
-export function httpSettings(config: HttpConfig, baseUrl: string, log: WechatLogger): HttpSettings {
+export function httpSettings(config: HttpConfig, baseUrl: string, log: WechatLogger, emit: Emit): HttpSettings {
   const { timeout, retries, retryDelay, fetch, maxConcurrentCalls, maxQueuedCalls } = config;
-  return { baseUrl, timeout, retries, retryDelay, fetch, log, limiter: new CallLimiter(maxConcurrentCalls, maxQueuedCalls) };
+  return { baseUrl, timeout, retries, retryDelay, fetch, log, emit, limiter: new CallLimiter(maxConcurrentCalls, maxQueuedCalls) };
 }
 
 /** What a platform-mode app needs: the platform's component token, and the provider of the app's authorizer token. */
@@ -79,7 +80,7 @@ export class WechatClient {
       const log = libraryLogger(config.logger);
       const emit = createEmitter({}, log);
       const store = options.store && new GuardedStore(options.store, config.storeTimeout, (operation, timedOut, cause) => emit('storeError', { operation, timedOut, cause: describeError(cause) }));
-      parts = appClientParts(config, config, store, httpSettings(config, config.baseUrl, log));
+      parts = appClientParts(config, config, store, httpSettings(config, config.baseUrl, log, emit));
     }
     this.appId = parts.appId;
     this.#http = parts.http;
@@ -97,7 +98,7 @@ export class WechatClient {
    * ```
    */
   code2Session(code: string): Promise<Code2SessionResult> {
-    return this.#login(code);
+    return reported(this.#http, 'jscode2session', () => this.#login(code));
   }
 
   /**
@@ -111,7 +112,7 @@ export class WechatClient {
    * ```
    */
   getPhoneNumber(code: string, options: PhoneCodeOptions = {}): Promise<WechatPhone> {
-    return redeemPhoneCode(this.#http, this.#tokens, this.appId, code, options);
+    return reported(this.#http, 'getuserphonenumber', () => redeemPhoneCode(this.#http, this.#tokens, this.appId, code, options));
   }
 
   /**
@@ -124,7 +125,7 @@ export class WechatClient {
    * ```
    */
   getAccessToken(): Promise<string> {
-    return this.#tokens.get();
+    return reported(this.#http, 'access_token', () => this.#tokens.get());
   }
 
   /**
@@ -136,7 +137,7 @@ export class WechatClient {
    * ```ts
    * const body = await wx.withAccessToken(async (token) => {
    *   const json = await (await fetch(`https://api.weixin.qq.com/wxa/getwxacode?access_token=${token}`)).json();
-   *   if (json.errcode) throw new WechatApiError('WECHAT_UPSTREAM_ERROR', 'getwxacode', json.errcode, json.errmsg);
+   *   if (json.errcode) throw new WechatApiError({ api: 'getwxacode', errcode: json.errcode, errmsg: json.errmsg });
    *   return json;
    * });
    * ```
@@ -155,7 +156,7 @@ export class WechatClient {
    * ```
    */
   checkSessionKey(openid: string, sessionKey: string): Promise<boolean> {
-    return checkSessionKey(this.#http, this.#tokens, openid, sessionKey);
+    return reported(this.#http, 'checksession', () => checkSessionKey(this.#http, this.#tokens, openid, sessionKey));
   }
 
   /** How many access tokens this process fetched from WeChat through this client. */

@@ -49,7 +49,7 @@ export function errcodeToError(api: string, errcode: number, errmsg: string): We
   const text = (api === 'getuserphonenumber' ? PHONE_MESSAGES[code] : undefined) ?? MESSAGES[code] ?? 'WeChat answered with an error';
   const message = `${text} (${api} errcode ${errcode})`;
   const retryAfter = code === 'WECHAT_RATE_LIMITED' ? 60 : undefined;
-  return new WechatApiError(code, api, errcode, sanitize(errmsg), message, retryAfter);
+  return new WechatApiError({ code, api, errcode, errmsg: sanitize(errmsg), message, retryAfter });
 }
 
 /**

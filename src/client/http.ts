@@ -2,6 +2,7 @@ import { WechatError } from '../errors.js';
 import type { WechatLogger } from '../log.js';
 import { AnswerTooLarge, MAX_ANSWER_BYTES, readCapped } from './answer-body.js';
 import { errcodeToError } from './errcodes.js';
+import type { Emit } from '../events.js';
 import type { CallLimiter } from './limiter.js';
 
 export interface HttpSettings {
@@ -16,6 +17,8 @@ export interface HttpSettings {
   log: WechatLogger;
   /** Bounds the calls under way at once and those waiting for a place. */
   limiter: CallLimiter;
+  /** Where a failed call is reported (`upstreamError`), by the client that made it. */
+  emit: Emit;
 }
 
 export interface WechatCall {

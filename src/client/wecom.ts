@@ -1,5 +1,6 @@
 import { WechatError } from '../errors.js';
 import { callWechat, type HttpSettings } from './http.js';
+import { reported } from './reported.js';
 import type { TokenSource } from './token-source.js';
 
 /** A WeCom member, as WeCom's jscode2session names them. */
@@ -40,7 +41,11 @@ export class WecomClient {
    * answer for another corp, or without a usable userid and session_key, is
    * 502 `WECHAT_UPSTREAM_ERROR`.
    */
-  async code2Session(code: string): Promise<WecomIdentity> {
+  code2Session(code: string): Promise<WecomIdentity> {
+    return reported(this.#http, 'wecom/jscode2session', () => this.#code2Session(code));
+  }
+
+  async #code2Session(code: string): Promise<WecomIdentity> {
     const body = await this.#tokens.withToken((token) =>
       callWechat(this.#http, {
         api: 'wecom/jscode2session',
@@ -58,7 +63,7 @@ export class WecomClient {
 
   /** The corp's access token for your own WeCom calls (cached and shared like the mini-program's). */
   getAccessToken(): Promise<string> {
-    return this.#tokens.get();
+    return reported(this.#http, 'gettoken', () => this.#tokens.get());
   }
 
   /** How many corp tokens this process fetched from WeCom. */

@@ -1,16 +1,7 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
-import { WechatApiError, WechatError, type WechatErrorCode } from '../errors.js';
+import { WechatError } from '../errors.js';
 import { errorFields } from '../log.js';
 import type { WechatSessionContext } from '../wechat-session.js';
-
-/** Errors that mean WeChat failed us (not the client): reported as `upstreamError`. */
-const UPSTREAM_CODES: ReadonlySet<WechatErrorCode> = new Set([
-  'WECHAT_UPSTREAM_ERROR',
-  'WECHAT_UPSTREAM_TIMEOUT',
-  'WECHAT_CONFIG_ERROR',
-  'WECHAT_RATE_LIMITED',
-  'WECHAT_UPSTREAM_BUSY',
-]);
 
 /**
  * Write `{ error: { code, message } }` with the error's status. An answer
@@ -54,10 +45,6 @@ function fail(ctx: WechatSessionContext, res: Response, next: NextFunction, err:
   if (error.field !== undefined) fields.field = error.field;
   if (error.status >= 500) ctx.log.warn(fields, 'request failed');
   else ctx.log.debug(fields, 'request refused');
-  if (UPSTREAM_CODES.has(error.code)) {
-    const api = error instanceof WechatApiError ? error.api : undefined;
-    ctx.emit('upstreamError', { code: error.code, ...(error.errcode !== undefined && { errcode: error.errcode }), ...(api !== undefined && { api }), ms });
-  }
   if (ctx.config.passErrors || res.headersSent) return next(error);
   sendError(res, error);
 }

@@ -159,7 +159,7 @@ describe('access token: refused tokens', () => {
       tokens.push(token);
       const res = await fetch(`${wechat.url}/wxa/checksession?access_token=${token}&openid=oNobody&signature=x&sig_method=hmac_sha256`);
       const body = (await res.json()) as { errcode: number; errmsg: string };
-      if (body.errcode === 40001) throw new WechatApiError('WECHAT_UPSTREAM_ERROR', 'checksession', body.errcode, body.errmsg);
+      if (body.errcode === 40001) throw new WechatApiError({ api: 'checksession', errcode: body.errcode, errmsg: body.errmsg });
       return body.errcode;
     });
     expect(result).toBe(87009);
