@@ -49,6 +49,13 @@ export interface WechatClientOptions {
   appSecret: string;
   /** Default `https://api.weixin.qq.com`; https only, but for a loopback stand-in in tests. */
   apiBaseUrl?: string;
+  /**
+   * Where a WeChat call goes once more when it could not reach `apiBaseUrl`
+   * at all (refused, DNS, TLS; never after it may have reached WeChat).
+   * Default `https://api2.weixin.qq.com` with the default `apiBaseUrl`, none
+   * with another; `false` turns failover off.
+   */
+  backupApiBaseUrl?: string | false;
   /** Per-attempt timeout of a WeChat call, ms. Default 5000. */
   timeout?: number;
   /** Extra attempts after "system busy" (-1), 5xx or a network failure. Default 2. */
@@ -123,6 +130,7 @@ export interface WechatSessionOptions extends Omit<WechatClientOptions, 'appId' 
 /** Every default, in one place. */
 export const DEFAULTS = {
   apiBaseUrl: 'https://api.weixin.qq.com',
+  backupApiBaseUrl: 'https://api2.weixin.qq.com',
   wecomApiBaseUrl: 'https://qyapi.weixin.qq.com',
   timeout: 5000,
   retries: 2,
@@ -144,7 +152,7 @@ export const DEFAULTS = {
 } as const;
 
 const OPTION_NAMES = [
-  'appId', 'appSecret', 'apiBaseUrl', 'timeout', 'retries', 'retryDelay', 'maxConcurrentCalls', 'maxQueuedCalls', 'accessToken', 'store', 'storeTimeout',
+  'appId', 'appSecret', 'apiBaseUrl', 'backupApiBaseUrl', 'timeout', 'retries', 'retryDelay', 'maxConcurrentCalls', 'maxQueuedCalls', 'accessToken', 'store', 'storeTimeout',
   'fetch', 'now', 'logger', 'ttl', 'renewAfter', 'bearer', 'tokenHeader', 'singleSession', 'maxSessionsPerUser',
   'bodyLimit', 'bodyTimeout', 'on', 'onLogin', 'passErrors', 'verifySessionKey', 'bindPhoneCode',
   'apps', 'component', 'authorizerAccessToken', 'wecom',
@@ -163,6 +171,7 @@ export interface AppConfig {
 /** How the library talks to WeChat, whichever app it speaks for. */
 export interface HttpConfig {
   baseUrl: string;
+  backupBaseUrl: string | undefined;
   timeout: number;
   retries: number;
   retryDelay: number;
@@ -229,8 +238,11 @@ function httpConfig(o: Input): HttpConfig {
   if (accessToken !== 'stable' && accessToken !== 'classic') fail('accessToken', "'stable' or 'classic'", accessToken);
   const retries = o.retries ?? DEFAULTS.retries;
   if (!Number.isInteger(retries) || (retries as number) < 0 || (retries as number) > 10) fail('retries', 'a whole number from 0 to 10', retries);
+  const primary = baseUrl(o, 'apiBaseUrl', DEFAULTS.apiBaseUrl);
+  const backupDefault = primary === DEFAULTS.apiBaseUrl ? DEFAULTS.backupApiBaseUrl : undefined;
   return {
-    baseUrl: baseUrl(o, 'apiBaseUrl', DEFAULTS.apiBaseUrl),
+    baseUrl: primary,
+    backupBaseUrl: o.backupApiBaseUrl === false ? undefined : o.backupApiBaseUrl === undefined ? backupDefault : baseUrl(o, 'backupApiBaseUrl', ''),
     timeout: positive(o, 'timeout', DEFAULTS.timeout, 'milliseconds'),
     retries: retries as number,
     retryDelay: positive(o, 'retryDelay', DEFAULTS.retryDelay, 'milliseconds'),

@@ -62,7 +62,7 @@ export class WechatSessionContext {
     this.store = new GuardedStore(config.store ?? defaultStore(), http.storeTimeout, (operation, timedOut, cause) =>
       this.emit('storeError', { operation, timedOut, cause: describeError(cause) }),
     );
-    const settings = httpSettings(http, http.baseUrl, this.log, this.emit);
+    const settings = httpSettings(http, http, this.log, this.emit);
     const provided = (name: string, provide: () => Promise<string>, cacheMs: number) =>
       new ProvidedToken(name, provide, { timeoutMs: http.timeout, cacheMs, now: http.now });
     const componentToken = component && provided('component.accessToken()', component.accessToken, COMPONENT_TOKEN_CACHE_MS);
@@ -79,7 +79,7 @@ export class WechatSessionContext {
       }),
     );
     if (wecom) {
-      const wecomHttp = httpSettings(http, wecom.apiBaseUrl, this.log, this.emit);
+      const wecomHttp = httpSettings(http, { baseUrl: wecom.apiBaseUrl, backupBaseUrl: undefined }, this.log, this.emit);
       const tokens = new AccessTokenManager(wecomHttp, { kind: corpTokens(wecomHttp, wecom), store: this.store, now: http.now });
       const sessions = new SessionManager(this.store, { kind: 'wecom', id: wecom.corpId }, config.session, this.log, this.emit);
       this.wecom = { corpId: wecom.corpId, client: new WecomClient(wecom.corpId, wecomHttp, tokens), sessions };

@@ -29,9 +29,10 @@ export class ClientParts {
 }
 
 /** The HTTP settings of checked options: one call limiter per client. */
-export function httpSettings(config: HttpConfig, baseUrl: string, log: WechatLogger, emit: Emit): HttpSettings {
+export function httpSettings(config: HttpConfig, urls: { baseUrl: string; backupBaseUrl: string | undefined }, log: WechatLogger, emit: Emit): HttpSettings {
   const { timeout, retries, retryDelay, fetch, maxConcurrentCalls, maxQueuedCalls } = config;
-  return { baseUrl, timeout, retries, retryDelay, fetch, log, emit, limiter: new CallLimiter(maxConcurrentCalls, maxQueuedCalls) };
+  const limiter = new CallLimiter(maxConcurrentCalls, maxQueuedCalls);
+  return { ...urls, timeout, retries, retryDelay, fetch, log, emit, limiter };
 }
 
 /** What a platform-mode app needs: the platform's component token, and the provider of the app's authorizer token. */
@@ -80,7 +81,7 @@ export class WechatClient {
       const log = libraryLogger(config.logger);
       const emit = createEmitter({}, log);
       const store = options.store && new GuardedStore(options.store, config.storeTimeout, (operation, timedOut, cause) => emit('storeError', { operation, timedOut, cause: describeError(cause) }));
-      parts = appClientParts(config, config, store, httpSettings(config, config.baseUrl, log, emit));
+      parts = appClientParts(config, config, store, httpSettings(config, config, log, emit));
     }
     this.appId = parts.appId;
     this.#http = parts.http;

@@ -7,6 +7,8 @@ import type { CallLimiter } from './limiter.js';
 
 export interface HttpSettings {
   baseUrl: string;
+  /** Where a call goes once more when it could not reach `baseUrl` at all; undefined for none. */
+  backupBaseUrl: string | undefined;
   /** Per attempt, ms. */
   timeout: number;
   /** Extra attempts after a busy (-1), 5xx or network failure. */
@@ -33,7 +35,16 @@ export interface WechatCall {
 export type WechatJson = Record<string, unknown>;
 
 const RETRYABLE = Symbol('retryable');
-type Attempt = { [RETRYABLE]: true; error: WechatError };
+/** A failed attempt worth another; `unsent` when it never reached the server (the backup may take it). */
+type Attempt = { [RETRYABLE]: true; error: WechatError; unsent?: boolean };
+
+/**
+ * System errors of a request that never reached the server: refused, no
+ * route, no such host, connect timeout, TLS refused. A reset or a dropped
+ * answer is not among them: the server may have acted on the request (a
+ * login code may be spent), so those are never sent elsewhere.
+ */
+const UNSENT = /^(ECONNREFUSED|ENOTFOUND|EAI_AGAIN|EHOSTUNREACH|ENETUNREACH|UND_ERR_CONNECT_TIMEOUT|ERR_TLS_.*|CERT_.*|UNABLE_TO_.*|DEPTH_ZERO_SELF_SIGNED_CERT|SELF_SIGNED_CERT_IN_CHAIN)$/;
 
 const upstream = (api: string, message: string, cause?: unknown): WechatError =>
   new WechatError('WECHAT_UPSTREAM_ERROR', `WeChat ${api}: ${message}`, { cause });
@@ -82,7 +93,7 @@ async function exchangeOnce(settings: HttpSettings, call: WechatCall, url: strin
     if (cause.name === 'TimeoutError' || cause.name === 'AbortError') {
       throw new WechatError('WECHAT_UPSTREAM_TIMEOUT', `WeChat ${call.api} did not answer within ${settings.timeout} ms`, { cause });
     }
-    return { [RETRYABLE]: true, error: upstream(call.api, 'could not be reached', cause) };
+    return { [RETRYABLE]: true, error: upstream(call.api, 'could not be reached', cause), unsent: cause.code !== undefined && UNSENT.test(cause.code) };
   }
   if (response.status >= 300 && response.status < 400) {
     await response.body?.cancel().catch(() => undefined); // a fetch that hands redirects back
@@ -131,11 +142,19 @@ function backoff(settings: HttpSettings, retry: number): Promise<void> {
 export async function callWechat(settings: HttpSettings, call: WechatCall): Promise<WechatJson> {
   const query = call.query ? `?${new URLSearchParams(call.query).toString()}` : '';
   const url = `${settings.baseUrl}${call.path}${query}`;
+  let backup = settings.backupBaseUrl && `${settings.backupBaseUrl}${call.path}${query}`;
   for (let retry = 0; ; retry++) {
     const started = Date.now();
     let outcome: WechatJson | Attempt;
     try {
       outcome = await settings.limiter.run(call.api, settings.timeout, () => attempt(settings, call, url));
+      if (RETRYABLE in outcome && outcome.unsent && backup) {
+        // Never reached WeChat: once, at once, to the backup domain (it serves the same APIs).
+        settings.log.warn({ event: 'wechat.failover', api: call.api, code: outcome.error.code }, 'WeChat unreachable: trying the backup domain');
+        const other = backup;
+        backup = undefined;
+        outcome = await settings.limiter.run(call.api, settings.timeout, () => attempt(settings, call, other));
+      }
     } catch (err) {
       // "Code been used" after a retry of ours: our own earlier attempt used it.
       if (retry > 0 && (err as WechatError).errcode === 40163) throw upstream(call.api, 'the code was used by an attempt that failed in transit');
