@@ -125,6 +125,13 @@ export interface WechatSessionOptions extends Omit<WechatClientOptions, 'appId' 
   verifySessionKey?: boolean;
   /** Send the session's openid with a phone code, so WeChat refuses a code obtained by another user. Default true. */
   bindPhoneCode?: boolean;
+  /**
+   * `wechatLogout` and `revokeWechatSessions` also have WeChat reset the
+   * user's session_key (one `resetusersessionkey` call each), so a key that
+   * leaked from the store stops decrypting anything new. A failed reset never
+   * fails the logout. Default false.
+   */
+  resetSessionKeyOnLogout?: boolean;
 }
 
 /** Every default, in one place. */
@@ -149,12 +156,13 @@ export const DEFAULTS = {
   passErrors: false,
   verifySessionKey: false,
   bindPhoneCode: true,
+  resetSessionKeyOnLogout: false,
 } as const;
 
 const OPTION_NAMES = [
   'appId', 'appSecret', 'apiBaseUrl', 'backupApiBaseUrl', 'timeout', 'retries', 'retryDelay', 'maxConcurrentCalls', 'maxQueuedCalls', 'accessToken', 'store', 'storeTimeout',
   'fetch', 'now', 'logger', 'ttl', 'renewAfter', 'bearer', 'tokenHeader', 'singleSession', 'maxSessionsPerUser',
-  'bodyLimit', 'bodyTimeout', 'on', 'onLogin', 'passErrors', 'verifySessionKey', 'bindPhoneCode',
+  'bodyLimit', 'bodyTimeout', 'on', 'onLogin', 'passErrors', 'verifySessionKey', 'bindPhoneCode', 'resetSessionKeyOnLogout',
   'apps', 'component', 'authorizerAccessToken', 'wecom',
 ] as const satisfies readonly (keyof WechatSessionOptions)[];
 
@@ -212,6 +220,7 @@ export interface Config {
   passErrors: boolean;
   verifySessionKey: boolean;
   bindPhoneCode: boolean;
+  resetSessionKeyOnLogout: boolean;
 }
 
 function checkStore(store: unknown): WechatStore | undefined {
@@ -314,6 +323,7 @@ export function parseOptions(input: WechatSessionOptions): Config {
     passErrors: flag(o, 'passErrors', DEFAULTS.passErrors),
     verifySessionKey: flag(o, 'verifySessionKey', DEFAULTS.verifySessionKey),
     bindPhoneCode: flag(o, 'bindPhoneCode', DEFAULTS.bindPhoneCode),
+    resetSessionKeyOnLogout: flag(o, 'resetSessionKeyOnLogout', DEFAULTS.resetSessionKeyOnLogout),
   };
 }
 

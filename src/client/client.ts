@@ -10,6 +10,7 @@ import type { HttpSettings } from './http.js';
 import { CallLimiter } from './limiter.js';
 import { redeemPhoneCode, type PhoneCodeOptions } from './phone.js';
 import { reported } from './reported.js';
+import { resetSessionKey } from './reset-session-key.js';
 import { appTokens } from './token-kinds.js';
 import type { TokenSource } from './token-source.js';
 
@@ -158,6 +159,20 @@ export class WechatClient {
    */
   checkSessionKey(openid: string, sessionKey: string): Promise<boolean> {
     return reported(this.#http, 'checksession', () => checkSessionKey(this.#http, this.#tokens, openid, sessionKey));
+  }
+
+  /**
+   * Have WeChat replace the user's session_key (`GET /wxa/resetusersessionkey`),
+   * so a session_key that leaked stops decrypting anything new. One call per
+   * use: WeChat limits it per AppID.
+   *
+   * @example
+   * ```ts
+   * await wx.resetSessionKey(session.openid, session.sessionKey);
+   * ```
+   */
+  resetSessionKey(openid: string, sessionKey: string): Promise<void> {
+    return reported(this.#http, 'resetusersessionkey', () => resetSessionKey(this.#http, this.#tokens, openid, sessionKey));
   }
 
   /** How many access tokens this process fetched from WeChat through this client. */

@@ -1,5 +1,6 @@
 import type { RequestHandler } from 'express';
 import { middleware } from '../http/respond.js';
+import { errorFields } from '../log.js';
 import type { WechatSessionOptions } from '../options.js';
 import { contextOf, type WechatSessionContext } from '../wechat-session.js';
 import { sessionOf } from './session-of.js';
@@ -21,7 +22,8 @@ export function wechatLogout(wechat: WechatSessionContext | WechatSessionOptions
     async (req) => {
       const session = await sessionOf(ctx, req, false);
       await session.destroy();
-      ctx.emit('logout', { openid: session.openid });
+      ctx.emit('logout', { openid: session.openid ?? session.userId! });
+      if (ctx.config.resetSessionKeyOnLogout && session.corpId === undefined) await resetKey(ctx, session.appId, session.openid, session.sessionKey);
     },
     { noStore: true },
   );
@@ -45,12 +47,25 @@ export interface RevokeTarget {
  * await revokeWechatSessions(wechat, openid, { appId: 'wx1111111111111111' }); // one of several apps
  * ```
  */
-export function revokeWechatSessions(wechat: WechatSessionContext | WechatSessionOptions, id: string, target: RevokeTarget = {}): Promise<number> {
+export async function revokeWechatSessions(wechat: WechatSessionContext | WechatSessionOptions, id: string, target: RevokeTarget = {}): Promise<number> {
   const ctx = contextOf(wechat);
   if (typeof id !== 'string' || id.length === 0) throw new TypeError('express-wechat-session: revokeWechatSessions needs the openid (or WeCom userid) as a non-empty string');
   if (target.wecom) {
     if (!ctx.wecom) throw new TypeError('express-wechat-session: `wecom` is not configured');
     return ctx.wecom.sessions.revokeAll(id);
   }
-  return ctx.app(target.appId).sessions.revokeAll(id);
+  const { appId, sessions } = ctx.app(target.appId);
+  const sessionKey = ctx.config.resetSessionKeyOnLogout ? await sessions.latestSessionKey(id).catch(() => undefined) : undefined;
+  const ended = await sessions.revokeAll(id);
+  if (sessionKey !== undefined) await resetKey(ctx, appId, id, sessionKey);
+  return ended;
+}
+
+/** Have WeChat reset the user's session_key; a failure is logged (and reported as `upstreamError`), never thrown. */
+async function resetKey(ctx: WechatSessionContext, appId: string, openid: string, sessionKey: string): Promise<void> {
+  try {
+    await ctx.app(appId).client.resetSessionKey(openid, sessionKey);
+  } catch (err) {
+    ctx.log.warn({ event: 'session_key.reset_failed', openid, ...errorFields(err) }, 'could not reset the session_key with WeChat');
+  }
 }

@@ -140,6 +140,17 @@ export class SessionManager implements SessionBackend {
     return ended;
   }
 
+  /** The session_key of the openid's newest session, if it has one (for a reset with WeChat, which needs the current key). */
+  async latestSessionKey(openid: string): Promise<string | undefined> {
+    const entries = decodeIndex(await this.#store.get(this.#userPrefix + openid));
+    for (const hash of entries.reverse()) {
+      const value = await this.#store.get(this.#sessionPrefix + hash);
+      const record = value ? decodeRecord(value) : undefined;
+      if (record?.o === openid) return record.k;
+    }
+    return undefined;
+  }
+
   /** A fresh handle on the same session (each request mutates its own `req.wechat`). */
   copy(session: WechatSession): WechatSession {
     return this.#handle(session.token, hashToken(session.token), {

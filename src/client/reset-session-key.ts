@@ -1,0 +1,25 @@
+import { loginStateSignature } from '../crypto/signature.js';
+import { WechatError } from '../errors.js';
+import { callWechat, type HttpSettings } from './http.js';
+import type { TokenSource } from './token-source.js';
+
+/**
+ * Have WeChat replace a user's session_key (`GET /wxa/resetusersessionkey`,
+ * signed with `hmac_sha256(key = the current session_key's base64 text,
+ * message = "")`): the old key stops decrypting anything WeChat makes from
+ * then on. Resolves when WeChat confirmed; the new key is not kept (the
+ * user's next login brings it).
+ */
+export async function resetSessionKey(http: HttpSettings, tokens: TokenSource, openid: string, sessionKey: string): Promise<void> {
+  if (typeof openid !== 'string' || !openid) throw new WechatError('WECHAT_BAD_REQUEST', '`openid` must be a non-empty string', { field: 'openid' });
+  if (typeof sessionKey !== 'string' || !sessionKey) throw new WechatError('WECHAT_BAD_REQUEST', '`sessionKey` must be a non-empty string', { field: 'sessionKey' });
+  const signature = loginStateSignature(sessionKey);
+  await tokens.withToken((token) =>
+    callWechat(http, {
+      api: 'resetusersessionkey',
+      method: 'GET',
+      path: '/wxa/resetusersessionkey',
+      query: { access_token: token, openid, signature, sig_method: 'hmac_sha256' },
+    }),
+  );
+}
