@@ -23,11 +23,9 @@ export interface AppState {
   tokens: TokenBook;
 }
 
-/** The third-party platform. */
+/** The third-party platform; its first component_access_token is issued at start-up. */
 export interface ComponentState {
   appId: string;
-  /** The token given in the options, used as the first component_access_token. */
-  preferredToken?: string;
   tokens: TokenBook;
 }
 
@@ -84,7 +82,8 @@ export function buildComponent(input: StandInComponentInput | undefined, tokens:
   if (input === undefined) return undefined;
   if (input === null || typeof input !== 'object') throw new TypeError('component must be an object { appId, accessToken?, authorized?, unauthorized? }');
   const component: ComponentState = { appId: nonEmpty(input.appId, undefined, 'component.appId'), tokens: tokens() };
-  if (input.accessToken !== undefined) component.preferredToken = nonEmpty(input.accessToken, undefined, 'component.accessToken');
+  const first = input.accessToken === undefined ? undefined : nonEmpty(input.accessToken, undefined, 'component.accessToken');
+  component.tokens.replace('component', first);
   return component;
 }
 

@@ -1,8 +1,7 @@
 /**
  * Everything one stand-in remembers, shared by its routes.
  */
-import { randomBytes } from 'node:crypto';
-import { newOpenid } from './crypto-helpers.js';
+import { newOpenid, newUserId } from './crypto-helpers.js';
 import { buildApps, buildComponent, buildCorp, nonEmpty, type AppState, type ComponentState, type CorpState } from './state-apps.js';
 import { CallBook } from './state-calls.js';
 import { CodeBook } from './state-codes.js';
@@ -102,7 +101,7 @@ export class StandInState {
 
   /** What `wx.qy.login` does: a code bound to the corp, and for the served corp a new session_key for the member. */
   issueWecomCode(input: StandInWecomUserInput = {}): string {
-    const userId = input.userId === undefined ? `user${randomBytes(6).toString('hex')}` : checkId(input.userId, 'userId');
+    const userId = input.userId === undefined ? newUserId() : checkId(input.userId, 'userId');
     const corpId = input.corpId === undefined ? this.corp?.corpId : checkId(input.corpId, 'corpId');
     if (corpId === undefined) throw new TypeError('corpId is required: the stand-in serves no WeCom corp (option `wecom`)');
     if (corpId === this.corp?.corpId) this.corp.users.login(userId);
@@ -117,7 +116,7 @@ export class StandInState {
   /** The valid component_access_token. */
   componentToken(): string {
     if (!this.component) throw new TypeError('the stand-in serves no third-party platform (option `component`)');
-    return this.component.tokens.issueCurrent('component', false, this.component.preferredToken).access_token;
+    return this.component.tokens.issueCurrent('component', false).access_token;
   }
 
   /** The valid authorizer_access_token of an authorized app. */
