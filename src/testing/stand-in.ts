@@ -92,10 +92,21 @@ function closeServer(server: Server, timers: Timers): Promise<void> {
  * const app = createApp({ appId: wechat.appId, appSecret: wechat.appSecret, apiBaseUrl: wechat.url });
  * const code = wechat.issueLoginCode({ openid: 'oTestUser0000000000000000000' });
  * // POST the code to your login route, then:
- * // const platform = await startWechatStandIn({ component: { appId: 'wxc0000000000000cp', authorized: ['wx2222222222222222'] } });
- * // platform.issueLoginCode({ appId: 'wx2222222222222222' }); platform.componentAccessToken;
  * wechat.fail('busy', { api: 'jscode2session', times: 1 });
  * await wechat.close();
+ * ```
+ *
+ * @example Several apps, a third-party platform and a WeCom corp at once
+ * ```ts
+ * const wechat = await startWechatStandIn({
+ *   apps: [{ appId: 'wx1111111111111111', appSecret: '1'.repeat(32) }],
+ *   component: { appId: 'wxc0000000000000cp', authorized: ['wx2222222222222222'], unauthorized: ['wx3333333333333333'] },
+ *   wecom: { corpId: 'ww0000000000000000', corpSecret: 'corp-secret' },
+ * });
+ * const code = wechat.issueLoginCode({ appId: 'wx2222222222222222' }); // for sns/component/jscode2session
+ * const token = wechat.componentAccessToken;
+ * const phoneToken = wechat.authorizerAccessToken('wx2222222222222222');
+ * const memberCode = wechat.issueWecomCode({ userId: 'zhangsan' });     // for cgi-bin/miniprogram/jscode2session
  * ```
  */
 export async function startWechatStandIn(options: WechatStandInOptions = {}): Promise<WechatStandIn> {

@@ -169,9 +169,11 @@ export interface WechatStandIn {
   /** Requests received per API, failed ones included (a snapshot). */
   readonly calls: Record<StandInApi, number>;
   /**
-   * The same per app or corp (a snapshot): each known appid, the component
-   * appid and the corpid. A call counts for the app it names (`appid`) or
-   * whose token it carries; calls naming no known app count only in `calls`.
+   * The same per app or corp (a snapshot), keyed by every served appid
+   * (main, `apps`, the platform's authorized and unauthorized ones) and the
+   * corpid. A call counts for the app it names (`appid`, `corpid`) or whose
+   * token it carries; a component login counts for its authorizer `appid`.
+   * Calls naming no served app count only in `calls`.
    */
   readonly callsByApp: Record<string, Record<StandInApi, number>>;
   /** Set every count in {@link WechatStandIn.calls} and {@link WechatStandIn.callsByApp} to zero. */

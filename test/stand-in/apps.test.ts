@@ -1,6 +1,7 @@
 import { createDecipheriv } from 'node:crypto';
 import { loginStateSignature } from '../../src/testing/crypto-helpers.js';
 import { startWechatStandIn, type WechatStandIn } from '../../src/testing/index.js';
+import { getJson as getJsonAt } from './get-json.js';
 
 const START = Date.UTC(2025, 0, 1);
 const APP_B = { appId: 'wx1111111111111111', appSecret: 'b'.repeat(32) };
@@ -15,11 +16,7 @@ afterEach(() => wechat.close());
 
 type Json = Record<string, unknown>;
 
-async function getJson(path: string, params: Record<string, string>): Promise<Json> {
-  const response = await fetch(`${wechat.url}${path}?${new URLSearchParams(params).toString()}`);
-  expect(response.status).toBe(200);
-  return (await response.json()) as Json;
-}
+const getJson = (path: string, params: Record<string, string | undefined>): Promise<Json> => getJsonAt(wechat.url, path, params);
 
 function exchange(app: { appId: string; appSecret: string }, code: string): Promise<Json> {
   return getJson('/sns/jscode2session', { appid: app.appId, secret: app.appSecret, js_code: code, grant_type: 'authorization_code' });

@@ -1,5 +1,6 @@
 import { loginStateSignature } from '../../src/testing/crypto-helpers.js';
 import { startWechatStandIn, type WechatStandIn } from '../../src/testing/index.js';
+import { getJson as getJsonAt } from './get-json.js';
 
 const START = Date.UTC(2025, 0, 1);
 const COMPONENT = 'wxc0000000000000cp';
@@ -21,12 +22,7 @@ afterEach(() => wechat.close());
 
 type Json = Record<string, unknown>;
 
-async function getJson(path: string, params: Record<string, string | undefined>): Promise<Json> {
-  const defined = Object.entries(params).filter((entry): entry is [string, string] => entry[1] !== undefined);
-  const response = await fetch(`${wechat.url}${path}?${new URLSearchParams(defined).toString()}`);
-  expect(response.status).toBe(200);
-  return (await response.json()) as Json;
-}
+const getJson = (path: string, params: Record<string, string | undefined>): Promise<Json> => getJsonAt(wechat.url, path, params);
 
 /** The component login call; the valid component token unless `params` gives one (reading it renews an expired one). */
 function componentLogin(params: Record<string, string | undefined>): Promise<Json> {
