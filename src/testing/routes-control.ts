@@ -3,6 +3,13 @@
  * loopback can drive the stand-in. JSON in and out. They mint a login for
  * any openid: a request from a page whose origin is not loopback is refused
  * (403, nothing done), and CORS allows loopback origins only.
+ *
+ * POST `login` `{openid?, unionid?, blocked?, appId?}` → `{code, openid, appId}`;
+ * POST `wecom-login` `{userId?, corpId?}` → `{code, userId, corpId}`;
+ * POST `phone-code`, `encrypt-phone`, `encrypt-userinfo` (`openid`, optional `appId`);
+ * POST `authorizer-token` `{appId}` → `{accessToken}`; GET `component-token` → `{accessToken}`;
+ * POST `fail`, `heal`, `reset-calls`, `invalidate-tokens`, `omit-phone-info`;
+ * GET `calls`, `calls-by-app`, `info`.
  */
 import { newOpenid, newUserId } from './crypto-helpers.js';
 import { parseJsonObject, stringField, type Reply } from './http-io.js';
