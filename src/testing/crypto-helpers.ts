@@ -53,6 +53,11 @@ export function newOpenid(): string {
   return 'o' + randomBytes(21).toString('base64url').slice(0, 27);
 }
 
+/** A random WeCom userid: `'user'` followed by 12 hex characters. */
+export function newUserId(): string {
+  return 'user' + randomBytes(6).toString('hex');
+}
+
 /** A login code shaped like WeChat's: 32 alphanumeric characters. */
 export function newLoginCode(): string {
   let code = '';

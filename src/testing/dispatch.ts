@@ -4,24 +4,33 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { deliverFault, type FaultBook } from './faults.js';
 import { readBody, sendReply, sendTooLarge, type Reply } from './http-io.js';
-import { classicToken, jscode2session, stableToken } from './routes-auth.js';
+import { appNamed, classicToken, jscode2session, stableToken } from './routes-auth.js';
+import { componentJscode2session } from './routes-component.js';
 import { CONTROL_PREFIX, controlOriginAllowed, controlRoute, corsHeaders, FOREIGN_ORIGIN } from './routes-control.js';
-import { checkSession, getUserPhoneNumber, resetUserSessionKey } from './routes-wxa.js';
+import { corpNamed, getToken, wecomJscode2session } from './routes-wecom.js';
+import { checkSession, getUserPhoneNumber, resetUserSessionKey, tokenAppId } from './routes-wxa.js';
 import type { RouteRequest, StandInState } from './state.js';
 import type { StandInApi, WechatStandIn } from './types.js';
 
 interface ApiRoute {
   api: StandInApi;
   handle: (state: StandInState, request: RouteRequest) => Reply;
+  /** The appid or corpid the call concerns, for the per-app counts. */
+  owner: (state: StandInState, request: RouteRequest) => string | undefined;
 }
 
-const API_ROUTES: ReadonlyMap<string, ApiRoute> = new Map([
-  ['/sns/jscode2session', { api: 'jscode2session', handle: jscode2session }],
-  ['/cgi-bin/stable_token', { api: 'stable_token', handle: stableToken }],
-  ['/cgi-bin/token', { api: 'token', handle: classicToken }],
-  ['/wxa/business/getuserphonenumber', { api: 'getuserphonenumber', handle: getUserPhoneNumber }],
-  ['/wxa/checksession', { api: 'checksession', handle: checkSession }],
-  ['/wxa/resetusersessionkey', { api: 'resetusersessionkey', handle: resetUserSessionKey }],
+const named = (_state: StandInState, request: RouteRequest): string | undefined => appNamed(request);
+
+const API_ROUTES: ReadonlyMap<string, ApiRoute> = new Map<string, ApiRoute>([
+  ['/sns/jscode2session', { api: 'jscode2session', handle: jscode2session, owner: named }],
+  ['/cgi-bin/stable_token', { api: 'stable_token', handle: stableToken, owner: named }],
+  ['/cgi-bin/token', { api: 'token', handle: classicToken, owner: named }],
+  ['/wxa/business/getuserphonenumber', { api: 'getuserphonenumber', handle: getUserPhoneNumber, owner: tokenAppId }],
+  ['/wxa/checksession', { api: 'checksession', handle: checkSession, owner: tokenAppId }],
+  ['/wxa/resetusersessionkey', { api: 'resetusersessionkey', handle: resetUserSessionKey, owner: tokenAppId }],
+  ['/sns/component/jscode2session', { api: 'component/jscode2session', handle: componentJscode2session, owner: named }],
+  ['/cgi-bin/gettoken', { api: 'gettoken', handle: getToken, owner: corpNamed }],
+  ['/cgi-bin/miniprogram/jscode2session', { api: 'wecom/jscode2session', handle: wecomJscode2session, owner: corpNamed }],
 ]);
 
 /** What the request handler works with. */
@@ -65,13 +74,14 @@ async function handleControl(req: IncomingMessage, res: ServerResponse, path: st
 }
 
 async function handleApi(req: IncomingMessage, res: ServerResponse, url: URL, route: ApiRoute, deps: DispatchDeps): Promise<void> {
-  deps.state.calls[route.api] += 1;
+  deps.state.calls.count(route.api);
   const body = await readBody(req);
   if (body === undefined) {
     sendTooLarge(req, res);
     return;
   }
   const request: RouteRequest = { query: url.searchParams, body };
+  deps.state.calls.countFor(route.owner(deps.state, request), route.api);
   const proceed = (): void => answerSafely(res, () => route.handle(deps.state, request));
   const fault = deps.faults.take(route.api);
   if (!fault) {

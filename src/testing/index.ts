@@ -14,14 +14,19 @@
 export { startWechatStandIn } from './stand-in.js';
 export { encryptWechatData, loginStateSignature, userDataSignature } from './crypto-helpers.js';
 export { DEFAULT_APP_ID, DEFAULT_APP_SECRET } from './state.js';
+export { DEFAULT_CORP_SECRET } from './state-apps.js';
 export { STAND_IN_APIS } from './types.js';
 export type {
   PhoneInput,
   PhoneRecord,
   StandInApi,
+  StandInAppInput,
+  StandInComponentInput,
   StandInFaultMode,
   StandInFaultOptions,
   StandInUserInput,
+  StandInWecomInput,
+  StandInWecomUserInput,
   UserInfoInput,
   WechatStandIn,
   WechatStandInOptions,

@@ -23,6 +23,7 @@ export const ERRMSG: Readonly<Record<number, string>> = {
   42001: 'access_token expired',
   45011: 'api minute-quota reach limit, must slower, retry next minute',
   47001: 'data format error',
+  61003: 'component is not authorized by this account',
   87008: 'invalid sig_method',
   87009: 'invalid signature',
 };

@@ -3,8 +3,15 @@
  * loopback can drive the stand-in. JSON in and out. They mint a login for
  * any openid: a request from a page whose origin is not loopback is refused
  * (403, nothing done), and CORS allows loopback origins only.
+ *
+ * POST `login` `{openid?, unionid?, blocked?, appId?}` → `{code, openid, appId}`;
+ * POST `wecom-login` `{userId?, corpId?}` → `{code, userId, corpId}`;
+ * POST `phone-code`, `encrypt-phone`, `encrypt-userinfo` (`openid`, optional `appId`);
+ * POST `authorizer-token` `{appId}` → `{accessToken}`; GET `component-token` → `{accessToken}`;
+ * POST `fail`, `heal`, `reset-calls`, `invalidate-tokens`, `omit-phone-info`;
+ * GET `calls`, `calls-by-app`, `info`.
  */
-import { newOpenid } from './crypto-helpers.js';
+import { newOpenid, newUserId } from './crypto-helpers.js';
 import { parseJsonObject, stringField, type Reply } from './http-io.js';
 import type { StandInFaultOptions, UserInfoInput, WechatStandIn } from './types.js';
 
@@ -57,12 +64,28 @@ function optionalNumber(body: Body, name: string): number | undefined {
   return value;
 }
 
+/** `{ appId }` when the body names an app, else `{}` (the main app). */
+function appOption(body: Body): { appId?: string } {
+  const appId = body.appId;
+  if (appId === undefined || appId === null) return {};
+  if (typeof appId !== 'string' || appId === '') throw new TypeError('appId must be a non-empty string');
+  return { appId };
+}
+
 function login(target: WechatStandIn, body: Body): unknown {
   const openid = stringField(body, 'openid') || newOpenid();
   const unionid = body.unionid === null ? null : stringField(body, 'unionid');
   const blocked = typeof body.blocked === 'boolean' ? body.blocked : undefined;
-  const user = { openid, ...(unionid !== undefined && { unionid }), ...(blocked !== undefined && { blocked }) };
-  return { code: target.issueLoginCode(user), openid };
+  const app = appOption(body);
+  const user = { openid, ...(unionid !== undefined && { unionid }), ...(blocked !== undefined && { blocked }), ...app };
+  return { code: target.issueLoginCode(user), openid, appId: app.appId ?? target.appId };
+}
+
+function wecomLogin(target: WechatStandIn, body: Body): unknown {
+  const userId = stringField(body, 'userId') || newUserId();
+  const corpId = stringField(body, 'corpId') || target.corpId;
+  if (corpId === undefined) throw new TypeError('corpId is required: the stand-in serves no WeCom corp');
+  return { code: target.issueWecomCode({ userId, corpId }), userId, corpId };
 }
 
 function fail(target: WechatStandIn, body: Body): unknown {
@@ -80,17 +103,23 @@ function fail(target: WechatStandIn, body: Body): unknown {
 
 const POST_ROUTES: Readonly<Record<string, Handler>> = {
   login,
+  'wecom-login': wecomLogin,
   'phone-code': (target, body) => ({
-    code: target.issuePhoneCode(requiredOpenid(body), stringField(body, 'phoneNumber')),
+    code: target.issuePhoneCode(requiredOpenid(body), stringField(body, 'phoneNumber'), appOption(body)),
   }),
   'encrypt-phone': (target, body) => {
     const watermarkAppId = stringField(body, 'watermarkAppId');
-    const opts = watermarkAppId === undefined ? {} : { watermarkAppId };
+    const opts = { ...appOption(body), ...(watermarkAppId !== undefined && { watermarkAppId }) };
     return target.encryptPhone(requiredOpenid(body), stringField(body, 'phoneNumber'), opts);
   },
   'encrypt-userinfo': (target, body) => {
-    const { openid: _openid, ...info } = body;
-    return target.encryptUserInfo(requiredOpenid(body), info as Partial<UserInfoInput>);
+    const { openid: _openid, appId: _appId, ...info } = body;
+    return target.encryptUserInfo(requiredOpenid(body), info as Partial<UserInfoInput>, appOption(body));
+  },
+  'authorizer-token': (target, body) => {
+    const { appId } = appOption(body);
+    if (appId === undefined) throw new TypeError('appId is required');
+    return { accessToken: target.authorizerAccessToken(appId) };
   },
   fail,
   heal: (target) => (target.heal(), { ok: true }),
@@ -101,9 +130,10 @@ const POST_ROUTES: Readonly<Record<string, Handler>> = {
 
 const GET_ROUTES: Readonly<Record<string, Handler>> = {
   calls: (target) => target.calls,
-  info: (target) => ({ appId: target.appId, url: target.url }),
+  'calls-by-app': (target) => target.callsByApp,
+  'component-token': (target) => ({ accessToken: target.componentAccessToken }),
+  info: (target) => ({ appId: target.appId, url: target.url, componentAppId: target.componentAppId ?? null, corpId: target.corpId ?? null }),
 };
-
 
 function lookup(routes: Readonly<Record<string, Handler>>, name: string): Handler | undefined {
   return Object.prototype.hasOwnProperty.call(routes, name) ? routes[name] : undefined;

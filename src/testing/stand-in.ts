@@ -5,10 +5,9 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { dispatch, type DispatchDeps } from './dispatch.js';
 import { FaultBook } from './faults.js';
-import { phonePayload, userInfoPayload } from './payloads.js';
-import { StandInState, zeroCalls } from './state.js';
-import type { StandInUser } from './state-users.js';
-import type { StandInUserInput, WechatStandIn, WechatStandInOptions } from './types.js';
+import { buildStandIn } from './stand-in-api.js';
+import { StandInState } from './state.js';
+import type { WechatStandIn, WechatStandInOptions } from './types.js';
 
 function listen(server: Server, host: string, port: number): Promise<AddressInfo> {
   return new Promise((resolve, reject) => {
@@ -54,12 +53,6 @@ class Timers {
   }
 }
 
-function knownUser(state: StandInState, openid: string): StandInUser {
-  const user = state.users.get(openid);
-  if (!user) throw new Error('unknown openid: issue a login code for this user first');
-  return user;
-}
-
 function closeServer(server: Server, timers: Timers): Promise<void> {
   timers.stop();
   return new Promise((resolve) => {
@@ -72,41 +65,16 @@ function closeServer(server: Server, timers: Timers): Promise<void> {
   });
 }
 
-function buildStandIn(state: StandInState, faults: FaultBook, url: string, close: () => Promise<void>): WechatStandIn {
-  const context = (openid: string) => ({ sessionKey: knownUser(state, openid).sessionKey, appId: state.appId, nowMs: state.now() });
-  return {
-    url,
-    appId: state.appId,
-    appSecret: state.appSecret,
-    issueLoginCode: (user?: StandInUserInput) => state.users.issueLoginCode(user),
-    issuePhoneCode: (openid, phone, opts) => state.users.issuePhoneCode(openid, phone, opts?.appId),
-    encryptPhone: (openid, phone, opts) =>
-      phonePayload({ ...context(openid), appId: opts?.watermarkAppId ?? state.appId }, phone),
-    encryptUserInfo: (openid, info) => userInfoPayload(context(openid), knownUser(state, openid), info),
-    sessionKeyOf: (openid) => state.users.get(openid)?.sessionKey,
-    fail: (mode, opts) => faults.add(mode, opts),
-    heal: () => faults.heal(),
-    get calls() {
-      return { ...state.calls };
-    },
-    resetCalls: () => {
-      state.calls = zeroCalls();
-    },
-    invalidateAccessTokens: () => state.tokens.revokeAll(),
-    omitPhoneInfo: (times = 1) => {
-      if (!Number.isInteger(times) || times < 0) throw new TypeError('times must be a non-negative integer');
-      state.omitPhoneInfoLeft = times;
-    },
-    close,
-  };
-}
-
 /**
  * Start a local stand-in for the WeChat server APIs: `sns/jscode2session`,
  * `cgi-bin/stable_token`, `cgi-bin/token`, `wxa/business/getuserphonenumber`,
- * `wxa/checksession` and `wxa/resetusersessionkey`. It answers errcodes with
- * HTTP 200 and successes in WeChat's shapes, single-use codes expire, each
- * login code rotates the user's session_key, and it can be told to fail.
+ * `wxa/checksession` and `wxa/resetusersessionkey` for each app with a
+ * secret; `sns/component/jscode2session` for the apps that authorized a
+ * third-party platform; and WeCom's `cgi-bin/gettoken` and
+ * `cgi-bin/miniprogram/jscode2session` for a corp. It answers errcodes with
+ * HTTP 200 and successes in WeChat's shapes; codes and tokens are bound to
+ * their app, single-use codes expire, each login code rotates the user's
+ * session_key, and it can be told to fail.
  *
  * Never expose the stand-in or its control API beyond loopback: it mints
  * logins for any openid. It listens on `127.0.0.1` unless told otherwise; its
@@ -126,6 +94,19 @@ function buildStandIn(state: StandInState, faults: FaultBook, url: string, close
  * // POST the code to your login route, then:
  * wechat.fail('busy', { api: 'jscode2session', times: 1 });
  * await wechat.close();
+ * ```
+ *
+ * @example Several apps, a third-party platform and a WeCom corp at once
+ * ```ts
+ * const wechat = await startWechatStandIn({
+ *   apps: [{ appId: 'wx1111111111111111', appSecret: '1'.repeat(32) }],
+ *   component: { appId: 'wxc0000000000000cp', authorized: ['wx2222222222222222'], unauthorized: ['wx3333333333333333'] },
+ *   wecom: { corpId: 'ww0000000000000000', corpSecret: 'corp-secret' },
+ * });
+ * const code = wechat.issueLoginCode({ appId: 'wx2222222222222222' }); // for sns/component/jscode2session
+ * const token = wechat.componentAccessToken;
+ * const phoneToken = wechat.authorizerAccessToken('wx2222222222222222');
+ * const memberCode = wechat.issueWecomCode({ userId: 'zhangsan' });     // for cgi-bin/miniprogram/jscode2session
  * ```
  */
 export async function startWechatStandIn(options: WechatStandInOptions = {}): Promise<WechatStandIn> {

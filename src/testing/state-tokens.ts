@@ -1,6 +1,8 @@
 /**
- * Access tokens: the stable one (`cgi-bin/stable_token`) and the classic one
- * (`cgi-bin/token`), which never invalidate each other.
+ * The access tokens of one app, platform or corp. Each kind lives in its own
+ * slot and never invalidates another: the stable token (`cgi-bin/stable_token`),
+ * the classic one (`cgi-bin/token`), an authorizer_access_token, a
+ * component_access_token, a WeCom corp token.
  */
 import { newAccessToken } from './crypto-helpers.js';
 
@@ -18,36 +20,47 @@ export interface IssuedToken {
 /** Result of checking an `access_token` query parameter: 0, or the errcode to answer. */
 export type TokenCheck = 0 | 40001 | 40014 | 41001 | 42001;
 
+/** The kinds of token a book holds. */
+export type TokenSlot = 'stable' | 'classic' | 'authorizer' | 'component' | 'corp';
+
 const MAX_REMEMBERED = 100_000;
 
-/** Issues and checks access tokens. */
+/** Issues and checks the tokens of one owner. */
 export class TokenBook {
   private readonly tokens = new Map<string, TokenRecord>();
-  private stable: string | undefined;
-  private classic: string | undefined;
+  private readonly current = new Map<TokenSlot, string>();
 
   constructor(
     private readonly now: () => number,
     private readonly ttlMs: number,
   ) {}
 
-  /** The current stable token while it is valid; a new one after expiry, revocation or `force`. */
-  issueStable(force: boolean): IssuedToken {
-    const current = this.stable === undefined ? undefined : this.tokens.get(this.stable);
-    if (this.stable !== undefined && current && !force && this.isLive(current)) {
-      return { access_token: this.stable, expires_in: this.remainingSeconds(current) };
+  /**
+   * The slot's token while it is valid, with its remaining seconds; a new one
+   * (`preferred` when given and never used) after expiry, revocation or `force`.
+   */
+  issueCurrent(slot: TokenSlot, force: boolean, preferred?: string): IssuedToken {
+    const token = this.current.get(slot);
+    const record = token === undefined ? undefined : this.tokens.get(token);
+    if (token !== undefined && record && !force && this.isLive(record)) {
+      return { access_token: token, expires_in: this.remainingSeconds(record) };
     }
-    if (current) current.revoked = true;
-    this.stable = this.add();
-    return { access_token: this.stable, expires_in: Math.round(this.ttlMs / 1000) };
+    return this.replace(slot, preferred);
   }
 
-  /** A new classic token; the previous classic token stops working. */
-  issueClassic(): IssuedToken {
-    const previous = this.classic === undefined ? undefined : this.tokens.get(this.classic);
-    if (previous) previous.revoked = true;
-    this.classic = this.add();
-    return { access_token: this.classic, expires_in: Math.round(this.ttlMs / 1000) };
+  /** A new token in the slot; the slot's previous token stops working. */
+  replace(slot: TokenSlot, preferred?: string): IssuedToken {
+    const previous = this.current.get(slot);
+    const record = previous === undefined ? undefined : this.tokens.get(previous);
+    if (record) record.revoked = true;
+    const token = this.add(preferred !== undefined && !this.tokens.has(preferred) ? preferred : newAccessToken());
+    this.current.set(slot, token);
+    return { access_token: token, expires_in: Math.round(this.ttlMs / 1000) };
+  }
+
+  /** Whether this book issued `token` (valid or not). */
+  knows(token: string): boolean {
+    return this.tokens.has(token);
   }
 
   /** Check a token: unknown 40014, replaced or revoked 40001, expired 42001, missing 41001. */
@@ -73,12 +86,11 @@ export class TokenBook {
     return Math.max(1, Math.ceil((record.expiresAt - this.now()) / 1000));
   }
 
-  private add(): string {
+  private add(token: string): string {
     if (this.tokens.size >= MAX_REMEMBERED) {
       const oldest = this.tokens.keys().next().value;
       if (oldest !== undefined) this.tokens.delete(oldest);
     }
-    const token = newAccessToken();
     this.tokens.set(token, { expiresAt: this.now() + this.ttlMs, revoked: false });
     return token;
   }

@@ -1,9 +1,13 @@
 /**
  * Everything one stand-in remembers, shared by its routes.
  */
+import { newOpenid, newUserId } from './crypto-helpers.js';
+import { buildApps, buildComponent, buildCorp, nonEmpty, type AppState, type ComponentState, type CorpState } from './state-apps.js';
+import { CallBook } from './state-calls.js';
+import { CodeBook } from './state-codes.js';
 import { TokenBook } from './state-tokens.js';
-import { UserBook } from './state-users.js';
-import { STAND_IN_APIS, type StandInApi, type WechatStandInOptions } from './types.js';
+import { checkId, toPhoneRecord, type StandInUser } from './state-users.js';
+import type { PhoneInput, StandInUserInput, StandInWecomUserInput, WechatStandInOptions } from './types.js';
 
 /**
  * The AppID a stand-in accepts unless told otherwise.
@@ -31,13 +35,6 @@ export interface RouteRequest {
   body: string;
 }
 
-/** Counts of calls per API, all zero. */
-export function zeroCalls(): Record<StandInApi, number> {
-  const calls = {} as Record<StandInApi, number>;
-  for (const api of STAND_IN_APIS) calls[api] = 0;
-  return calls;
-}
-
 function positiveSeconds(value: number | undefined, fallback: number, name: string): number {
   const seconds = value ?? fallback;
   if (typeof seconds !== 'number' || !Number.isFinite(seconds) || seconds <= 0) {
@@ -46,20 +43,16 @@ function positiveSeconds(value: number | undefined, fallback: number, name: stri
   return seconds;
 }
 
-function nonEmpty(value: string | undefined, fallback: string, name: string): string {
-  const text = value ?? fallback;
-  if (typeof text !== 'string' || text === '') throw new TypeError(`${name} must be a non-empty string`);
-  return text;
-}
-
-/** State of one stand-in: app credentials, clock, users, codes, tokens, counters. */
+/** State of one stand-in: apps, platform, corp, clock, codes, counters. */
 export class StandInState {
   readonly appId: string;
   readonly appSecret: string;
   readonly now: () => number;
-  readonly users: UserBook;
-  readonly tokens: TokenBook;
-  calls = zeroCalls();
+  readonly apps: ReadonlyMap<string, AppState>;
+  readonly component: ComponentState | undefined;
+  readonly corp: CorpState | undefined;
+  readonly codes: CodeBook;
+  readonly calls: CallBook;
   omitPhoneInfoLeft = 0;
 
   constructor(options: WechatStandInOptions = {}) {
@@ -72,8 +65,72 @@ export class StandInState {
     this.now = () => clock();
     const codeTtl = positiveSeconds(options.codeTtlSeconds, 300, 'codeTtlSeconds');
     const tokenTtl = positiveSeconds(options.accessTokenTtlSeconds, 7200, 'accessTokenTtlSeconds');
-    this.users = new UserBook(this.appId, this.now, codeTtl * 1000);
-    this.tokens = new TokenBook(this.now, tokenTtl * 1000);
+    const tokens = (): TokenBook => new TokenBook(this.now, tokenTtl * 1000);
+    this.apps = buildApps(options, this, tokens);
+    this.component = buildComponent(options.component, tokens);
+    this.corp = buildCorp(options.wecom, tokens);
+    this.codes = new CodeBook(this.now, codeTtl * 1000);
+    this.calls = new CallBook([...this.apps.keys(), ...(this.corp ? [this.corp.corpId] : [])]);
+  }
+
+  /** The app with this appid, if served. */
+  app(appId: string | null | undefined): AppState | undefined {
+    return appId === null || appId === undefined ? undefined : this.apps.get(appId);
+  }
+
+  /** The served app that issued this access token (of any kind), if any. */
+  tokenOwner(token: string | null): AppState | undefined {
+    if (token === null || token === '') return undefined;
+    for (const app of this.apps.values()) if (app.tokens.knows(token)) return app;
+    return undefined;
+  }
+
+  /** A user of an app (default the main app). */
+  user(openid: string, appId = this.appId): StandInUser | undefined {
+    return this.app(appId)?.users.get(openid);
+  }
+
+  /** What `wx.login` does: a code bound to the app, and for a served app a new session_key for the user there. */
+  issueLoginCode(input: StandInUserInput = {}): string {
+    const openid = input.openid === undefined ? newOpenid() : checkId(input.openid, 'openid');
+    const appId = input.appId === undefined ? this.appId : checkId(input.appId, 'appId');
+    const update = { ...(input.unionid !== undefined && { unionid: input.unionid }), ...(input.blocked !== undefined && { blocked: input.blocked }) };
+    this.app(appId)?.users.login(openid, update);
+    return this.codes.issue('login', appId, openid);
+  }
+
+  /** What `wx.qy.login` does: a code bound to the corp, and for the served corp a new session_key for the member. */
+  issueWecomCode(input: StandInWecomUserInput = {}): string {
+    const userId = input.userId === undefined ? newUserId() : checkId(input.userId, 'userId');
+    const corpId = input.corpId === undefined ? this.corp?.corpId : checkId(input.corpId, 'corpId');
+    if (corpId === undefined) throw new TypeError('corpId is required: the stand-in serves no WeCom corp (option `wecom`)');
+    if (corpId === this.corp?.corpId) this.corp.users.login(userId);
+    return this.codes.issue('wecom', corpId, userId);
+  }
+
+  /** A phone code bound to `openid` of an app (default the main app). */
+  issuePhoneCode(openid: string, phone: PhoneInput | undefined, appId = this.appId): string {
+    return this.codes.issue('phone', checkId(appId, 'appId'), checkId(openid, 'openid'), toPhoneRecord(phone));
+  }
+
+  /** The valid component_access_token. */
+  componentToken(): string {
+    if (!this.component) throw new TypeError('the stand-in serves no third-party platform (option `component`)');
+    return this.component.tokens.issueCurrent('component', false).access_token;
+  }
+
+  /** The valid authorizer_access_token of an authorized app. */
+  authorizerToken(appId: string): string {
+    const app = this.app(appId);
+    if (app?.kind !== 'authorized') throw new TypeError(`${String(appId)} is not an authorized app of the component`);
+    return app.tokens.issueCurrent('authorizer', false).access_token;
+  }
+
+  /** Every token of every app, the platform and the corp stops working. */
+  revokeAllTokens(): void {
+    for (const app of this.apps.values()) app.tokens.revokeAll();
+    this.component?.tokens.revokeAll();
+    this.corp?.tokens.revokeAll();
   }
 
   /** Whether this phone-number success should leave out `phone_info` (uses one up). */

@@ -1,6 +1,7 @@
 /**
  * Public types of the local WeChat stand-in server.
  */
+export type { StandInAppInput, StandInComponentInput, StandInWecomInput, WechatStandInOptions } from './types-options.js';
 
 /** The WeChat APIs the stand-in answers, as named in {@link WechatStandIn.calls}. */
 export type StandInApi =
@@ -9,7 +10,10 @@ export type StandInApi =
   | 'token'
   | 'getuserphonenumber'
   | 'checksession'
-  | 'resetusersessionkey';
+  | 'resetusersessionkey'
+  | 'component/jscode2session'
+  | 'gettoken'
+  | 'wecom/jscode2session';
 
 /**
  * Every {@link StandInApi}, in a fixed order.
@@ -26,37 +30,10 @@ export const STAND_IN_APIS: readonly StandInApi[] = [
   'getuserphonenumber',
   'checksession',
   'resetusersessionkey',
+  'component/jscode2session',
+  'gettoken',
+  'wecom/jscode2session',
 ];
-
-/**
- * Options of `startWechatStandIn`. Every field has a default.
- *
- * @example
- * ```ts
- * let now = Date.now();
- * const wechat = await startWechatStandIn({ now: () => now, codeTtlSeconds: 300 });
- * now += 301_000; // every login code issued so far has expired
- * ```
- */
-export interface WechatStandInOptions {
-  /** The AppID the stand-in accepts. Default `'wx0000000000standin'`. */
-  appId?: string;
-  /** The AppSecret the stand-in accepts. Default a fixed 32-hex string. */
-  appSecret?: string;
-  /**
-   * Interface to listen on. Default `'127.0.0.1'`. Keep it on loopback: the
-   * stand-in and its control API mint logins for any openid.
-   */
-  host?: string;
-  /** Port to listen on; `0` picks a free one. Default `0`. */
-  port?: number;
-  /** Clock in milliseconds, injectable to expire codes and tokens without sleeping. Default `Date.now`. */
-  now?: () => number;
-  /** Lifetime of login codes and phone codes, in seconds. Default `300`. */
-  codeTtlSeconds?: number;
-  /** Lifetime of access tokens (stable and classic), in seconds. Default `7200`. */
-  accessTokenTtlSeconds?: number;
-}
 
 /** A phone number: a bare number (mainland China, country code 86) or its parts. */
 export type PhoneInput =
@@ -89,8 +66,21 @@ export interface StandInUserInput {
   unionid?: string | null;
   /** A high-risk user: exchanging the code answers 40226. */
   blocked?: boolean;
-  /** Issue the code for another app: exchanging it here answers 40029. */
+  /**
+   * The app the code belongs to: the main app (default), one of `apps`, or an
+   * authorized or unauthorized app of `component`. Any other appid gives a
+   * code no app accepts (40029). The user, their unionid and session_key are
+   * that app's own (an openid is per app).
+   */
   appId?: string;
+}
+
+/** A member known to {@link WechatStandIn.issueWecomCode}. */
+export interface StandInWecomUserInput {
+  /** The WeCom userid. Default a random `'user'` + 12 hex characters. */
+  userId?: string;
+  /** The corp the code belongs to. Default the stand-in's `wecom.corpId`; another corpid gives a code no corp accepts. */
+  corpId?: string;
 }
 
 /**
@@ -136,36 +126,59 @@ export interface StandInFaultOptions {
  * ```
  */
 export interface WechatStandIn {
-  /** `'http://127.0.0.1:PORT'`: pass it as `apiBaseUrl`. */
+  /** `'http://127.0.0.1:PORT'`: pass it as `apiBaseUrl` (and as WeCom's base URL). */
   readonly url: string;
+  /** The main app. */
   readonly appId: string;
   readonly appSecret: string;
-  /** What `wx.login` does on the phone: a one-time code, and a new session_key for that user now. */
+  /** The third-party platform's component AppID, when one is served. */
+  readonly componentAppId: string | undefined;
+  /** The WeCom corp, when one is served. */
+  readonly corpId: string | undefined;
+  readonly corpSecret: string | undefined;
+  /** What `wx.login` does on the phone: a one-time code of an app, and a new session_key for that user there. */
   issueLoginCode(user?: StandInUserInput): string;
-  /** What `getPhoneNumber` gives the page in the new flow: a one-time phone code bound to `openid`. */
+  /** What `wx.qy.login` does inside WeCom: a one-time code, and a new session_key for that member. */
+  issueWecomCode(user?: StandInWecomUserInput): string;
+  /** The valid component_access_token (a new one once it expired or was invalidated). Throws without `component`. */
+  readonly componentAccessToken: string;
+  /** The valid authorizer_access_token of an authorized app (a new one once it expired or was invalidated). */
+  authorizerAccessToken(appId: string): string;
+  /** What `getPhoneNumber` gives the page in the new flow: a one-time phone code bound to `openid` of an app. */
   issuePhoneCode(openid: string, phone?: PhoneInput, opts?: { appId?: string }): string;
-  /** Legacy phone flow: the phone JSON encrypted with the user's current session_key. */
+  /** Legacy phone flow: the phone JSON encrypted with the user's current session_key in an app (default the main one). */
   encryptPhone(
     openid: string,
     phone?: PhoneInput,
-    opts?: { watermarkAppId?: string },
+    opts?: { appId?: string; watermarkAppId?: string },
   ): { encryptedData: string; iv: string };
   /** Legacy `getUserInfo` payload signed and encrypted with the user's current session_key. */
   encryptUserInfo(
     openid: string,
     info?: Partial<UserInfoInput>,
+    opts?: { appId?: string },
   ): { rawData: string; signature: string; encryptedData: string; iv: string };
-  /** The user's current session_key (for assertions in tests only). */
-  sessionKeyOf(openid: string): string | undefined;
+  /** The user's current session_key in an app, default the main one (for assertions in tests only). */
+  sessionKeyOf(openid: string, appId?: string): string | undefined;
+  /** A WeCom member's current session_key (for assertions in tests only). */
+  wecomSessionKeyOf(userId: string, corpId?: string): string | undefined;
   /** Make the next `times` calls of `api` answer with a fault. */
   fail(mode: StandInFaultMode, opts?: StandInFaultOptions): void;
   /** Remove every pending fault. */
   heal(): void;
   /** Requests received per API, failed ones included (a snapshot). */
   readonly calls: Record<StandInApi, number>;
-  /** Set every count in {@link WechatStandIn.calls} to zero. */
+  /**
+   * The same per app or corp (a snapshot), keyed by every served appid
+   * (main, `apps`, the platform's authorized and unauthorized ones) and the
+   * corpid. A call counts for the app it names (`appid`, `corpid`) or whose
+   * token it carries; a component login counts for its authorizer `appid`.
+   * Calls naming no served app count only in `calls`.
+   */
+  readonly callsByApp: Record<string, Record<StandInApi, number>>;
+  /** Set every count in {@link WechatStandIn.calls} and {@link WechatStandIn.callsByApp} to zero. */
   resetCalls(): void;
-  /** Every access token issued so far (stable and classic) now answers 40001. */
+  /** Every access token issued so far, of every kind, now answers as invalid (40001; 40014 on WeCom's routes). */
   invalidateAccessTokens(): void;
   /** The next `times` (default 1) phone-number successes answer without `phone_info`. */
   omitPhoneInfo(times?: number): void;

@@ -74,6 +74,9 @@ describe('control endpoints', () => {
       getuserphonenumber: 0,
       checksession: 0,
       resetusersessionkey: 0,
+      'component/jscode2session': 0,
+      gettoken: 0,
+      'wecom/jscode2session': 0,
     });
   });
 

@@ -135,5 +135,8 @@ it('counts every call, failed ones included', async () => {
     getuserphonenumber: 0,
     checksession: 0,
     resetusersessionkey: 0,
+    'component/jscode2session': 0,
+    gettoken: 0,
+    'wecom/jscode2session': 0,
   });
 });

@@ -1,0 +1,61 @@
+/**
+ * The public object of a running stand-in, over its state.
+ */
+import type { FaultBook } from './faults.js';
+import { phonePayload, userInfoPayload } from './payloads.js';
+import type { StandInState } from './state.js';
+import type { StandInUser } from './state-users.js';
+import type { WechatStandIn } from './types.js';
+
+function knownUser(state: StandInState, openid: string, appId: string | undefined): StandInUser {
+  const user = state.user(openid, appId);
+  if (!user) throw new Error('unknown openid: issue a login code for this user (of this app) first');
+  return user;
+}
+
+/** The {@link WechatStandIn} of `state`, served at `url`. */
+export function buildStandIn(state: StandInState, faults: FaultBook, url: string, close: () => Promise<void>): WechatStandIn {
+  const context = (openid: string, appId?: string) => ({
+    sessionKey: knownUser(state, openid, appId).sessionKey,
+    appId: appId ?? state.appId,
+    nowMs: state.now(),
+  });
+  return {
+    url,
+    appId: state.appId,
+    appSecret: state.appSecret,
+    componentAppId: state.component?.appId,
+    corpId: state.corp?.corpId,
+    corpSecret: state.corp?.corpSecret,
+    issueLoginCode: (user) => state.issueLoginCode(user),
+    issueWecomCode: (user) => state.issueWecomCode(user),
+    get componentAccessToken() {
+      return state.componentToken();
+    },
+    authorizerAccessToken: (appId) => state.authorizerToken(appId),
+    issuePhoneCode: (openid, phone, opts) => state.issuePhoneCode(openid, phone, opts?.appId),
+    encryptPhone: (openid, phone, opts) => {
+      const where = context(openid, opts?.appId);
+      return phonePayload({ ...where, appId: opts?.watermarkAppId ?? where.appId }, phone);
+    },
+    encryptUserInfo: (openid, info, opts) =>
+      userInfoPayload(context(openid, opts?.appId), knownUser(state, openid, opts?.appId), info),
+    sessionKeyOf: (openid, appId) => state.user(openid, appId)?.sessionKey,
+    wecomSessionKeyOf: (userId, corpId) => (corpId === undefined || corpId === state.corp?.corpId ? state.corp?.users.get(userId)?.sessionKey : undefined),
+    fail: (mode, opts) => faults.add(mode, opts),
+    heal: () => faults.heal(),
+    get calls() {
+      return state.calls.totals();
+    },
+    get callsByApp() {
+      return state.calls.perApp();
+    },
+    resetCalls: () => state.calls.reset(),
+    invalidateAccessTokens: () => state.revokeAllTokens(),
+    omitPhoneInfo: (times = 1) => {
+      if (!Number.isInteger(times) || times < 0) throw new TypeError('times must be a non-negative integer');
+      state.omitPhoneInfoLeft = times;
+    },
+    close,
+  };
+}
