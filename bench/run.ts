@@ -45,7 +45,7 @@ function setting(name: string, fallback: number): number {
 }
 
 const SETTINGS = {
-  rounds: Math.max(1, Math.round(setting('BENCH_ROUNDS', 8))),
+  rounds: Math.max(1, Math.round(setting('BENCH_ROUNDS', 10))),
   seconds: setting('BENCH_SECONDS', 1),
   warmup: setting('BENCH_WARMUP', 2),
   connections: Math.max(1, Math.round(setting('BENCH_CONNECTIONS', 10))),
@@ -134,8 +134,8 @@ async function startServer(app: string, redisUrl: string, wechat: WechatStandIn)
   return { app, child, ...ready };
 }
 
-/** One load run; the server's CPU µs per request it received, and req/s. */
-async function run(server: Server, load: Load, seconds: number, wechat: WechatStandIn): Promise<{ cpu: number; rps: number; bad: number }> {
+/** One load run: the server's CPU time (µs) and the requests it received, and the load generator's count. */
+async function run(server: Server, load: Load, seconds: number, wechat: WechatStandIn): Promise<{ cpuMicros: number; served: number; seconds: number; bad: number }> {
   const { method, path, headers, body, freshCodes } = load;
   const request: autocannon.Request = { method, path, headers: { ...headers, ...((body ?? freshCodes) ? { 'content-type': 'application/json' } : {}) } };
   if (body !== undefined) request.body = body;
@@ -145,8 +145,7 @@ async function run(server: Server, load: Load, seconds: number, wechat: WechatSt
   const result = await autocannon({ url: server.base, connections: SETTINGS.connections, duration: seconds, sampleInt: 100, requests: [request] });
   await new Promise((resolve) => setTimeout(resolve, 20)); // the last answers leave
   const after = await cpu();
-  const served = after.served - before.served;
-  return { cpu: (after.cpuMicros - before.cpuMicros) / served, rps: result.requests.total / result.duration, bad: result.non2xx + result.errors + result.timeouts };
+  return { cpuMicros: after.cpuMicros - before.cpuMicros, served: after.served - before.served, seconds: result.duration, bad: result.non2xx + result.errors + result.timeouts };
 }
 
 interface Measured {
@@ -165,8 +164,10 @@ const median = (values: readonly number[]): number => {
 
 /**
  * Warm every server up, then rounds: each app in turn (a rotated order each
- * round) runs a pair, its own request and the bare twin's, after a short
- * re-warm of both; odd rounds run the twin first.
+ * round) runs a pair, after a short re-warm of both requests. A pair is
+ * four runs of half `BENCH_SECONDS`, app–twin–twin–app (twin–app–app–twin
+ * in odd rounds), so that a machine speeding up or slowing down during the
+ * pair weighs on both sides alike.
  */
 async function measure(servers: Server[], wechat: WechatStandIn): Promise<Map<string, Measured>> {
   const results = new Map(servers.map((s) => [s.app, { pairs: [], cpu: [], rps: [], bad: 0 } as Measured]));
@@ -177,15 +178,17 @@ async function measure(servers: Server[], wechat: WechatStandIn): Promise<Map<st
     for (const s of order) {
       await run(s, s.load, rewarm, wechat);
       await run(s, s.twin, rewarm, wechat);
-      const twinFirst = round % 2 === 1;
-      const first = await run(s, twinFirst ? s.twin : s.load, SETTINGS.seconds, wechat);
-      const second = await run(s, twinFirst ? s.load : s.twin, SETTINGS.seconds, wechat);
-      const [own, twin] = twinFirst ? [second, first] : [first, second];
+      const sides = { own: { cpuMicros: 0, served: 0, seconds: 0 }, twin: { cpuMicros: 0, served: 0, seconds: 0 } };
       const m = results.get(s.app)!;
-      m.pairs.push(twin.cpu / own.cpu);
-      m.cpu.push(own.cpu);
-      m.rps.push(own.rps);
-      m.bad += own.bad + twin.bad;
+      for (const side of round % 2 === 1 ? ['twin', 'own', 'own', 'twin'] as const : ['own', 'twin', 'twin', 'own'] as const) {
+        const r = await run(s, side === 'own' ? s.load : s.twin, SETTINGS.seconds / 2, wechat);
+        for (const key of ['cpuMicros', 'served', 'seconds'] as const) sides[side][key] += r[key];
+        m.bad += r.bad;
+      }
+      const cpuPerRequest = (side: typeof sides.own) => side.cpuMicros / side.served;
+      m.pairs.push(cpuPerRequest(sides.twin) / cpuPerRequest(sides.own));
+      m.cpu.push(cpuPerRequest(sides.own));
+      m.rps.push(sides.own.served / sides.own.seconds);
     }
     log(`round ${round + 1}/${SETTINGS.rounds}`);
   }
