@@ -85,6 +85,10 @@ function freePort(): Promise<number> {
 async function startRedis(): Promise<{ url: string; version: string }> {
   const port = await freePort();
   const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
+  child.once('error', (error) => {
+    console.error(`redis-server: ${error.message} (bash scripts/install-services.sh installs it)`);
+    process.exit(1);
+  });
   children.push(child);
   pin(child.pid!, 1);
   const url = `redis://127.0.0.1:${port}`;
