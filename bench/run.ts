@@ -248,6 +248,9 @@ async function main(): Promise<void> {
       '',
       table(rows, results),
       '',
+      `× bare: the median over the pairs of (the bare twin's CPU µs per request ÷ the row's), in the row's own process; ` +
+        `the control row's min–max is the noise of the method. compared: the quotient of the two rows' × bare.`,
+      '',
     ].join('\n'));
     log('done');
   } finally {
