@@ -16,4 +16,5 @@ if [ -f scripts/build.mjs ]; then
 fi
 
 npx tsc -p tsconfig.json --noEmit
+npx tsc -p bench/tsconfig.json --noEmit
 npx jest --ci "$@"

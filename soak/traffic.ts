@@ -1,36 +1,30 @@
-import { boundMs, type Operation } from './config.js';
-import type { StoreName } from './faults.js';
-import type { StandInControl } from './standin-client.js';
-import type { Answer } from './table.js';
+/**
+ * The soak's traffic: mini-program users who log in, use their session,
+ * look up their phone both ways and log out, one request at a time each,
+ * until stopped; and the audit that their sessions outlive store faults.
+ */
+import { boundMs, type Operation, type SoakConfig } from './config.js';
+import type { Answer, StandIn, StoreName } from './faults.js';
 
-/** Where answers go: the driver checks each against the table as it arrives. */
-export type AnswerSink = (answer: Answer) => void;
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 interface Shared {
   baseUrl: string;
-  wechat: StandInControl;
+  wechat: StandIn;
   /** How many times each store lost its data so far. */
   epochs: Record<StoreName, number>;
-  sink: AnswerSink;
+  sink(answer: Answer): void;
 }
 
-const PHONE = (i: number) => `139${String(10_000_000 + i).slice(-8)}`;
-
-/** One mini-program user: logs in, uses its session, looks up its phone both ways, logs out. */
-export class VirtualUser {
+class VirtualUser {
   token: string | undefined;
   /** The store's epoch when the session was asked for: older than the store's now means the store lost it. */
   epoch = 0;
   private queue: Promise<unknown> = Promise.resolve();
 
-  constructor(
-    readonly openid: string,
-    readonly store: StoreName,
-    private readonly index: number,
-    private readonly shared: Shared,
-  ) {}
+  constructor(readonly openid: string, readonly store: StoreName, private readonly phone: string, private readonly shared: Shared) {}
 
-  /** Run `task` after whatever this user is doing (one request at a time per user). */
+  /** Run `task` after whatever this user is doing. */
   exclusive<T>(task: () => Promise<T>): Promise<T> {
     const next = this.queue.then(task, task);
     this.queue = next.catch(() => undefined);
@@ -38,84 +32,132 @@ export class VirtualUser {
   }
 
   /** One step of the user's life, picked at random. */
-  step(random: () => number): Promise<void> {
-    if (!this.token) return this.login();
-    const r = random();
-    if (r < 0.6) return this.resolve().then(() => undefined);
-    if (r < 0.78) return this.phone('phoneCode');
-    if (r < 0.95) return this.phone('phoneLegacy');
-    return this.logout();
+  async step(): Promise<void> {
+    const { wechat, epochs } = this.shared;
+    const r = Math.random();
+    if (!this.token) {
+      const { code } = await wechat('login', { openid: this.openid });
+      const epoch = epochs[this.store];
+      const answer = await this.send('login', 'POST', '/wechat/login', { code }, false);
+      this.token = answer.status === 200 ? (answer.body as { token: string }).token : undefined;
+      this.epoch = epoch;
+    } else if (r < 0.6) await this.resolve();
+    else if (r < 0.95) {
+      const op = r < 0.78 ? 'phoneCode' : 'phoneLegacy';
+      const asked = { openid: this.openid, phoneNumber: this.phone };
+      const answer = await this.send(op, 'POST', '/wechat/phone', op === 'phoneCode' ? { code: (await wechat('phone-code', asked)).code } : await wechat('encrypt-phone', asked));
+      if (answer.status === 200 && (answer.body as { purePhoneNumber?: string }).purePhoneNumber !== this.phone) {
+        Object.assign(answer.record, { status: 599, code: 'WRONG_PHONE' }); // a wrong number is outside any table
+      }
+      if (answer.status === 401) this.token = undefined;
+    } else {
+      await this.send('logout', 'POST', '/wechat/logout', {});
+      this.token = undefined; // whatever the answer: a client that logged out forgets its token
+    }
   }
 
   /** GET /api/me with the held token; resolves the status (0 for a hang). */
   async resolve(): Promise<number> {
-    const answer = await this.send('resolve', 'GET', '/api/me');
-    if (answer.status === 401) this.token = undefined;
-    return answer.status;
-  }
-
-  private async login(): Promise<void> {
-    const code = await this.shared.wechat.issueLoginCode(this.openid);
-    const epoch = this.shared.epochs[this.store];
-    const answer = await this.send('login', 'POST', '/wechat/login', { code }, false);
-    this.token = answer.status === 200 ? (answer.body as { token: string }).token : undefined;
-    this.epoch = epoch;
-  }
-
-  private async phone(op: 'phoneCode' | 'phoneLegacy'): Promise<void> {
-    const { wechat } = this.shared;
-    const phone = PHONE(this.index);
-    const body = op === 'phoneCode' ? { code: await wechat.issuePhoneCode(this.openid, phone) } : await wechat.encryptPhone(this.openid, phone);
-    const answer = await this.send(op, 'POST', '/wechat/phone', body);
-    if (answer.status === 200 && (answer.body as { purePhoneNumber?: string }).purePhoneNumber !== phone) {
-      answer.record.status = 599; // a wrong number is outside any table
-      answer.record.code = 'WRONG_PHONE';
-    }
-    if (answer.status === 401) this.token = undefined;
-  }
-
-  private async logout(): Promise<void> {
-    await this.send('logout', 'POST', '/wechat/logout', {});
-    this.token = undefined; // whatever the answer: a client that logged out forgets its token
+    const { status } = await this.send('resolve', 'GET', '/api/me');
+    if (status === 401) this.token = undefined;
+    return status;
   }
 
   private async send(op: Operation, method: string, path: string, body?: unknown, withToken = true): Promise<{ status: number; body: unknown; record: Answer }> {
-    const { shared } = this;
-    const headers: Record<string, string> = { 'content-type': 'application/json' };
-    if (withToken && this.token) headers.authorization = `Bearer ${this.token}`;
-    const sessionLostByStore = withToken && this.epoch < shared.epochs[this.store];
+    const { baseUrl, epochs, sink } = this.shared;
+    const headers: Record<string, string> = { 'content-type': 'application/json', ...(withToken && this.token && { authorization: `Bearer ${this.token}` }) };
+    const lost = () => withToken && this.epoch < epochs[this.store];
+    const lostBefore = lost();
     const sent = performance.now();
-    let status = 0;
-    let parsed: unknown;
+    let status = 0; // no answer in time, or the connection failed: a hang
+    let parsed: { error?: { code?: string } } | undefined;
     try {
-      const res = await fetch(`${shared.baseUrl}/${this.store}${path}`, {
-        method,
-        headers,
-        body: body === undefined ? undefined : JSON.stringify(body),
-        signal: AbortSignal.timeout(boundMs(op) + 5000),
-      });
-      status = res.status;
+      const res = await fetch(`${baseUrl}/${this.store}${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body), signal: AbortSignal.timeout(boundMs(op) + 5000) });
       const text = await res.text();
+      status = res.status;
       parsed = text ? JSON.parse(text) : undefined;
     } catch {
-      status = 0; // no answer in time, or the connection failed: a hang
+      status = 0;
     }
-    const record: Answer = {
-      op, store: this.store, sent, answered: performance.now(), status,
-      code: (parsed as { error?: { code?: string } } | undefined)?.error?.code,
-      sessionLostByStore: sessionLostByStore || (withToken && this.epoch < shared.epochs[this.store]),
-    };
-    const result = { status, body: parsed, record };
-    queueMicrotask(() => shared.sink(record));
-    return result;
+    const record: Answer = { op, store: this.store, sent, answered: performance.now(), status, code: parsed?.error?.code, sessionLostByStore: lostBefore || lost() };
+    queueMicrotask(() => sink(record));
+    return { status, body: parsed, record };
   }
 }
 
-/** `count` users on each store. */
-export function makeUsers(count: number, shared: Shared): VirtualUser[] {
-  const users: VirtualUser[] = [];
-  for (const store of ['redis', 'memcached'] as const) {
-    for (let i = 0; i < count; i++) users.push(new VirtualUser(`oSoak-${store}-${i}`, store, users.length, shared));
+/** `config.users` users on each store, stepping and thinking until stopped; `pause()` holds them at a step boundary. */
+export class Traffic {
+  readonly users: VirtualUser[] = [];
+  private running = true;
+  private gate: Promise<void> | undefined;
+  private open: (() => void) | undefined;
+  private readonly loops: Promise<void>[];
+
+  constructor(config: SoakConfig, shared: Shared) {
+    for (const store of ['redis', 'memcached'] as const) {
+      for (let i = 0; i < config.users; i++) {
+        this.users.push(new VirtualUser(`oSoak-${store}-${i}`, store, `139${String(10_000_000 + this.users.length).slice(-8)}`, shared));
+      }
+    }
+    const [min, max] = config.thinkMs;
+    this.loops = this.users.map(async (user) => {
+      await sleep(Math.random() * max);
+      while (this.running) {
+        if (this.gate) await this.gate;
+        if (this.running) await user.exclusive(() => user.step());
+        await sleep(min + Math.random() * (max - min));
+      }
+    });
   }
-  return users;
+
+  /** Hold every user at its next step, and wait until none has a request out. */
+  async pause(): Promise<void> {
+    this.gate = new Promise((resolve) => (this.open = resolve));
+    await Promise.all(this.users.map((u) => u.exclusive(async () => undefined)));
+  }
+
+  resume(): void {
+    this.open?.();
+    this.gate = undefined;
+  }
+
+  async stop(): Promise<void> {
+    this.running = false;
+    this.resume();
+    await Promise.all(this.loops);
+  }
+}
+
+type Snapshot = [VirtualUser, string][];
+
+/** Checks that every session a store held before a stall or a drop (or at the end) is still there after it. */
+export class SessionAudit {
+  checked = 0;
+  lost = 0;
+  readonly pending: Promise<void>[] = [];
+
+  constructor(private readonly epochs: Record<StoreName, number>) {}
+
+  /** The sessions the users (of `store`) hold right now. */
+  snapshot(users: readonly VirtualUser[], store?: StoreName): Snapshot {
+    return users.filter((u) => (!store || u.store === store) && u.token).map((u) => [u, u.token!]);
+  }
+
+  verifyLater(snapshot: Snapshot, delayMs: number): void {
+    this.pending.push(sleep(delayMs).then(() => this.verify(snapshot)));
+  }
+
+  async verify(snapshot: Snapshot): Promise<void> {
+    await Promise.all(snapshot.map(([user, token]) => user.exclusive(async () => {
+      if (user.token !== token || user.epoch < this.epochs[user.store]) return; // logged out since, or its store was killed
+      this.checked++;
+      for (let attempt = 0; attempt < 12; attempt++) {
+        const status = await user.resolve();
+        if (status === 200) return;
+        if (status === 401) break;
+        await sleep(250); // 503: the store is still coming back
+      }
+      this.lost++;
+    })));
+  }
 }

@@ -1,8 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { createClient } from 'redis';
 import { startWechatStandIn, type WechatStandIn } from '../../src/testing/index.js';
-import { standInEnv } from '../support/spawn-listening.js';
-import { startCachingApp, type CachingApp } from './fleet.js';
+import { APP_SERVER, standInEnv, startAppProcess, type AppProcess } from '../support/app-process.js';
 
 /**
  * Expiry is judged from the record's own renewal time (`r`), and a renewal
@@ -14,12 +13,15 @@ import { startCachingApp, type CachingApp } from './fleet.js';
 const TTL = 100;
 const RENEW_AFTER = 10;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const start = (env: Record<string, string>) => startAppProcess(APP_SERVER, { env });
+/** Client-side cache hits and misses, and store writes, so far. */
+const stats = async (app: AppProcess): Promise<{ hits: number; writes: number }> => (await app.call('GET', '/__stats')).body;
 
 describe('client-side caching: renewals and expiry across two processes', () => {
   const prefix = `cscr-${randomBytes(4).toString('hex')}:`;
   let wechat: WechatStandIn;
-  let a: CachingApp;
-  let b: CachingApp;
+  let a: AppProcess;
+  let b: AppProcess;
   let env: Record<string, string>;
 
   beforeAll(async () => {
@@ -27,32 +29,33 @@ describe('client-side caching: renewals and expiry across two processes', () => 
     env = {
       ...standInEnv(wechat),
       WXS_PREFIX: prefix,
-      WXS_REDIS: process.env.REDIS_URL!,
+      WXS_STORE_SERVERS: process.env.REDIS_URL!,
+      WXS_CSC: '1',
       WXS_TTL: String(TTL),
       WXS_RENEW_AFTER: String(RENEW_AFTER),
     };
-    [a, b] = await Promise.all([startCachingApp(env), startCachingApp(env)]);
+    [a, b] = await Promise.all([start(env), start(env)]);
   }, 45_000);
   afterAll(async () => {
     await Promise.all([a?.stop(), b?.stop()]);
     await wechat?.close();
   });
 
-  const login = async (app: CachingApp) => {
+  const login = async (app: AppProcess) => {
     const openid = `orenew${randomBytes(6).toString('hex')}`;
     const res = await app.call('POST', '/wechat/login', undefined, { code: wechat.issueLoginCode({ openid }) });
     expect(res.status).toBe(200);
     return { token: res.body.token as string, openid };
   };
-  const me = (app: CachingApp, token: string) => app.call('GET', '/api/me', token);
+  const me = (app: AppProcess, token: string) => app.call('GET', '/api/me', token);
   // Clock moves of the running test, undone after it.
-  const moved = new Map<CachingApp, number>();
-  const advance = async (app: CachingApp, seconds: number) => {
+  const moved = new Map<AppProcess, number>();
+  const advance = async (app: AppProcess, seconds: number) => {
     moved.set(app, (moved.get(app) ?? 0) + seconds);
-    await app.advance(seconds);
+    await app.call('POST', '/__clock', undefined, { advance: seconds });
   };
   afterEach(async () => {
-    await Promise.all([...moved].map(([app, seconds]) => app.advance(-seconds)));
+    await Promise.all([...moved].map(([app, seconds]) => app.call('POST', '/__clock', undefined, { advance: -seconds })));
     moved.clear();
   });
 
@@ -61,7 +64,7 @@ describe('client-side caching: renewals and expiry across two processes', () => 
     const first = await me(a, token);
     expect(first.status).toBe(200);
     expect((await me(a, token)).body.expiresAt).toBe(first.body.expiresAt); // from A's cache, not renewed
-    const hitsBefore = (await a.stats()).hits;
+    const hitsBefore = (await stats(a)).hits;
     expect(hitsBefore).toBeGreaterThan(0);
 
     await advance(b, 50);
@@ -85,15 +88,15 @@ describe('client-side caching: renewals and expiry across two processes', () => 
   test('a steady session is renewed once per renewAfter, and A keeps answering from its cache in between', async () => {
     const { token } = await login(b);
     expect((await me(a, token)).status).toBe(200);
-    const before = await a.stats();
+    const before = await stats(a);
     for (let i = 0; i < 20; i += 1) expect((await me(a, token)).status).toBe(200);
-    const steady = await a.stats();
+    const steady = await stats(a);
     expect(steady.writes - before.writes).toBe(0);
     expect(steady.hits - before.hits).toBeGreaterThanOrEqual(20);
 
     await advance(a, RENEW_AFTER + 1);
     for (let i = 0; i < 20; i += 1) expect((await me(a, token)).status).toBe(200);
-    const renewed = await a.stats();
+    const renewed = await stats(a);
     expect(renewed.writes - steady.writes).toBe(2); // the record (SET XX) and its user's index (EXPIRE), once
     // B sees the renewal A made: same expiry on both sides.
     await advance(b, RENEW_AFTER + 1);
@@ -103,7 +106,7 @@ describe('client-side caching: renewals and expiry across two processes', () => 
   test("the server's own TTL still ends a session a process has cached", async () => {
     const shortPrefix = `cscx-${randomBytes(4).toString('hex')}:`;
     const short = { ...env, WXS_PREFIX: shortPrefix, WXS_TTL: '2', WXS_RENEW_AFTER: '1' };
-    const [c, d] = await Promise.all([startCachingApp(short), startCachingApp(short)]);
+    const [c, d] = await Promise.all([start(short), start(short)]);
     const raw = createClient({ url: process.env.REDIS_URL });
     await raw.connect();
     try {

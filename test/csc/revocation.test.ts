@@ -1,7 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { startWechatStandIn, type WechatStandIn } from '../../src/testing/index.js';
-import { standInEnv } from '../support/spawn-listening.js';
-import { startCachingApp, type CachingApp } from './fleet.js';
+import { APP_SERVER, standInEnv, startAppProcess, type AppProcess } from '../support/app-process.js';
 
 /**
  * Two app processes whose Redis clients cache sessions in process
@@ -15,9 +14,12 @@ const KINDS = ['logout', 'revokeAll', 'relogin'] as const;
 const report: string[] = [];
 
 const FLEETS = [
-  { name: 'one Redis', trials: TRIALS, env: () => ({ WXS_REDIS: process.env.REDIS_URL! }) },
-  { name: 'a 3-master Cluster', trials: Math.ceil(TRIALS / 3), env: () => ({ WXS_REDIS: process.env.REDIS_CLUSTER_NODES!, WXS_CLUSTER: '1' }) },
+  { name: 'one Redis', trials: TRIALS, env: () => ({ WXS_STORE_SERVERS: process.env.REDIS_URL! }) },
+  { name: 'a 3-master Cluster', trials: Math.ceil(TRIALS / 3), env: () => ({ WXS_STORE_SERVERS: process.env.REDIS_CLUSTER_NODES!, WXS_STORE: 'redis-cluster' }) },
 ] as const;
+
+/** A's client-side cache hits and misses so far. */
+const stats = async (app: AppProcess): Promise<{ hits: number; misses: number }> => (await app.call('GET', '/__stats')).body;
 
 afterAll(() => {
   console.log(report.join('\n'));
@@ -29,7 +31,7 @@ interface Shot {
 }
 
 /** Requests `token` on A back to back (3 at a time) until `stop()`; records when each was sent and how it was answered. */
-function hammer(app: CachingApp, token: string): { shots: Shot[]; stop(): Promise<void> } {
+function hammer(app: AppProcess, token: string): { shots: Shot[]; stop(): Promise<void> } {
   const shots: Shot[] = [];
   let running = true;
   const loop = async () => {
@@ -51,24 +53,25 @@ function hammer(app: CachingApp, token: string): { shots: Shot[]; stop(): Promis
 
 describe.each(FLEETS.map((f) => [f.name, f] as const))('client-side caching, two processes sharing %s', (name, fleet) => {
   let wechat: WechatStandIn;
-  let a: CachingApp;
-  let b: CachingApp;
+  let a: AppProcess;
+  let b: AppProcess;
 
   beforeAll(async () => {
     wechat = await startWechatStandIn();
     const env = {
       ...standInEnv(wechat),
       WXS_PREFIX: `csc-${randomBytes(4).toString('hex')}:`,
+      WXS_CSC: '1',
       ...fleet.env(),
     };
-    [a, b] = await Promise.all([startCachingApp(env), startCachingApp(env)]);
+    [a, b] = await Promise.all([startAppProcess(APP_SERVER, { env }), startAppProcess(APP_SERVER, { env })]);
   }, 45_000);
   afterAll(async () => {
     await Promise.all([a?.stop(), b?.stop()]);
     await wechat?.close();
   });
 
-  const login = async (app: CachingApp, openid: string): Promise<string> => {
+  const login = async (app: AppProcess, openid: string): Promise<string> => {
     const res = await app.call('POST', '/wechat/login', undefined, { code: wechat.issueLoginCode({ openid }) });
     expect(res.status).toBe(200);
     return res.body.token as string;
@@ -81,7 +84,7 @@ describe.each(FLEETS.map((f) => [f.name, f] as const))('client-side caching, two
   };
 
   test(`a session ended on B is refused by A once B has answered (${fleet.trials} trials)`, async () => {
-    const before = await a.stats();
+    const before = await stats(a);
     let windowMs = 0;
     let violations = 0;
     let servedFromCache = 0;
@@ -100,11 +103,11 @@ describe.each(FLEETS.map((f) => [f.name, f] as const))('client-side caching, two
       const late = shots.shots.filter((s) => s.sent >= answered && s.status === 200);
       if (next.status !== 401 || late.length > 0) violations += 1;
       for (const s of late) windowMs = Math.max(windowMs, s.sent - answered);
-      if (next.status !== 401) throw new Error(`trial ${trial} ${KINDS[trial % KINDS.length]}: ${JSON.stringify(next)} late=${late.length} ${JSON.stringify(await a.stats())} ${a.stderr()} ${b.stderr()}`);
+      if (next.status !== 401) throw new Error(`trial ${trial} ${KINDS[trial % KINDS.length]}: ${JSON.stringify(next)} late=${late.length} ${JSON.stringify(await stats(a))} ${a.output()} ${b.output()}`);
       expect(next.status).toBe(401);
       expect(next.body.error.code).toBe('WECHAT_SESSION_INVALID');
     }
-    const after = await a.stats();
+    const after = await stats(a);
     report.push(`${name}: ${fleet.trials} trials (logout, revoke-all, re-login in turn), A answered ${servedFromCache} hammer requests `
       + `from its cache before B answered; requests sent after B's answer and still accepted: ${violations} trials, largest window ${windowMs.toFixed(2)} ms; `
       + `A's cache: ${after.hits - before.hits} hits, ${after.misses - before.misses} misses`);

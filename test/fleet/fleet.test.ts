@@ -1,9 +1,7 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { createClient } from 'redis';
 import { startWechatStandIn, type WechatStandIn } from '../../src/testing/index.js';
+import { APP_SERVER, standInEnv, startAppProcess, type AppProcess } from '../support/app-process.js';
 
 /**
  * Four app processes share one Redis and the WeChat stand-in of this
@@ -12,74 +10,24 @@ import { startWechatStandIn, type WechatStandIn } from '../../src/testing/index.
  * refuses the token everywhere.
  */
 
-const ROOT = join(__dirname, '..', '..');
-const APP_SCRIPT = join(__dirname, 'app-process.ts');
 const FLEET_SIZE = 4;
 const READY_MS = 30_000; // generous for a loaded machine; a few seconds usually
 
-interface App {
-  child: ChildProcess;
-  url: string;
-  stderr: string[];
-}
-
 let wechat: WechatStandIn;
-let apps: App[] = [];
+let apps: AppProcess[] = [];
 const prefix = `fleet-${randomBytes(6).toString('hex')}:`;
 
-/** Every child spawned, ready or not: all are stopped after the run, whatever happened. */
-const spawned = new Set<ChildProcess>();
+/** Every process started, ready or not: all are stopped after the run, whatever happened. */
+const started: Promise<AppProcess>[] = [];
 
-function startApp(): Promise<App> {
-  const child = spawn(process.execPath, ['--import', 'tsx', APP_SCRIPT], {
-    cwd: ROOT,
-    env: {
-      ...process.env,
-      WXS_PREFIX: prefix,
-      WXS_API_BASE_URL: wechat.url,
-      WXS_APP_ID: wechat.appId,
-      WXS_APP_SECRET: wechat.appSecret,
-    },
-    stdio: ['pipe', 'pipe', 'pipe'], // the child exits when its stdin closes, even if this process dies
-  });
-  spawned.add(child);
-  child.once('exit', () => spawned.delete(child));
-  const stderr: string[] = [];
-  child.stderr!.on('data', (chunk: Buffer) => stderr.push(chunk.toString()));
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`app process not ready within ${READY_MS} ms: ${stderr.join('')}`)), READY_MS);
-    createInterface({ input: child.stdout! }).once('line', (line) => {
-      clearTimeout(timer);
-      resolve({ child, url: `http://127.0.0.1:${(JSON.parse(line) as { port: number }).port}`, stderr });
-    });
-    child.once('exit', (code, signal) => {
-      clearTimeout(timer);
-      reject(new Error(`app process exited (${String(code ?? signal)}): ${stderr.join('')}`));
-    });
-  });
-}
-
-function stop(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-  return new Promise((resolve) => {
-    const force = setTimeout(() => child.kill('SIGKILL'), 3000);
-    child.once('exit', () => {
-      clearTimeout(force);
-      resolve();
-    });
-    child.kill('SIGTERM');
-  });
-}
-
-async function post(url: string, body: unknown, token?: string): Promise<{ status: number; body: any }> {
-  const headers: Record<string, string> = { 'content-type': 'application/json' };
-  if (token) headers.authorization = `Bearer ${token}`;
-  const res = await fetch(url, { method: 'POST', headers, body: JSON.stringify(body) });
-  return { status: res.status, body: await res.json() };
+function startApp(): Promise<AppProcess> {
+  const app = startAppProcess(APP_SERVER, { env: { ...standInEnv(wechat), WXS_PREFIX: prefix, WXS_STORE_SERVERS: process.env.REDIS_URL! }, readyMs: READY_MS });
+  started.push(app);
+  return app;
 }
 
 async function tokenFetches(): Promise<number[]> {
-  const stats = await Promise.all(apps.map(async (app) => (await (await fetch(`${app.url}/stats`)).json()) as { tokenFetches: number }));
+  const stats = await Promise.all(apps.map(async (app) => (await app.call('GET', '/__stats')).body as { tokenFetches: number }));
   return stats.map((s) => s.tokenFetches);
 }
 
@@ -88,7 +36,7 @@ function loginEach(): Promise<{ token: string; openid: string }[]> {
   return Promise.all(
     apps.map(async (app, i) => {
       const openid = `oFleetUser${i}`;
-      const res = await post(`${app.url}/wechat/login`, { code: wechat.issueLoginCode({ openid }) });
+      const res = await app.call('POST', '/wechat/login', undefined, { code: wechat.issueLoginCode({ openid }) });
       expect(res.status).toBe(200);
       return { token: res.body.token as string, openid };
     }),
@@ -98,7 +46,7 @@ function loginEach(): Promise<{ token: string; openid: string }[]> {
 /** Every process asked for its user's phone number at the same moment. */
 async function phonesAtOnce(users: { token: string; openid: string }[], round: number): Promise<void> {
   const bodies = users.map((u, i) => ({ code: wechat.issuePhoneCode(u.openid, `1390000${round}00${i}`) }));
-  const answers = await Promise.all(apps.map((app, i) => post(`${app.url}/wechat/phone`, bodies[i], users[i]!.token)));
+  const answers = await Promise.all(apps.map((app, i) => app.call('POST', '/wechat/phone', users[i]!.token, bodies[i])));
   answers.forEach((answer, i) => {
     expect(answer.status).toBe(200);
     expect(answer.body).toEqual({ phoneNumber: `1390000${round}00${i}`, purePhoneNumber: `1390000${round}00${i}`, countryCode: '86' });
@@ -108,14 +56,14 @@ async function phonesAtOnce(users: { token: string; openid: string }[], round: n
 beforeAll(async () => {
   if (!process.env.REDIS_URL) throw new Error('REDIS_URL is unset: run through jest (globalSetup starts redis-server)');
   wechat = await startWechatStandIn();
-  const started = await Promise.allSettled(Array.from({ length: FLEET_SIZE }, () => startApp()));
-  apps = started.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : []));
-  const failed = started.find((s) => s.status === 'rejected');
+  const ready = await Promise.allSettled(Array.from({ length: FLEET_SIZE }, () => startApp()));
+  apps = ready.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : []));
+  const failed = ready.find((s) => s.status === 'rejected');
   if (failed) throw (failed as PromiseRejectedResult).reason;
 }, READY_MS + 10_000);
 
 afterAll(async () => {
-  await Promise.all([...spawned].map(stop));
+  await Promise.all(started.map((app) => app.then((a) => a.stop(), () => undefined)));
   await wechat?.close();
   const redis = createClient({ url: process.env.REDIS_URL });
   await redis.connect();

@@ -1,13 +1,15 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
-import type { SoakReport } from '../../soak/run.js';
+import type { SoakReport } from '../../soak/main.js';
 
 /**
  * A short run of `npm run soak` (20 s of traffic): users on Redis and on
  * Memcached while WeChat is busy, slow, garbled and hanging and the stores
  * stall, drop their connections and restart. Every answer must be a 2xx or
  * the error for the fault of the moment, within the timeouts; no session
- * the store kept may be lost; the heap must stay flat.
+ * the store kept may be lost; the heap must stay flat. Then a login flood
+ * of garbage codes while WeChat is slow: each one refused, and the app's
+ * CPU per login no higher at the end of the flood than twice the start.
  */
 
 const ROOT = join(__dirname, '..', '..');
@@ -63,6 +65,14 @@ it('answers every request with a 2xx or the error table\'s status for the fault 
 it('loses no session across stalls and dropped connections', () => {
   expect(run.report.sessionsChecked).toBeGreaterThan(5);
   expect(run.report.sessionsLost).toBe(0);
+});
+
+it('refuses every login of a flood of garbage codes, and spends no more CPU per login at its end than twice its start', () => {
+  const { flood } = run.report;
+  expect(flood.answers).toEqual({ '401 WECHAT_CODE_INVALID': flood.logins });
+  expect(flood.maxMs).toBeLessThanOrEqual(flood.boundMs);
+  expect(flood.cpuPerLoginStart).toBeGreaterThan(0);
+  expect(flood.cpuPerLoginEnd).toBeLessThanOrEqual(2 * flood.cpuPerLoginStart);
 });
 
 it('keeps the heap flat, and the memory store at its bound within its documented memory', () => {

@@ -2,8 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { revokeWechatSessions, type WechatSessionOptions } from '../../src/index.js';
 import { startWechatStandIn, type WechatStandIn } from '../../src/testing/index.js';
 import { backendFromEnv, storeCase, type StoreHandle } from '../stores/store-cases.js';
-import { callJson, standInEnv } from '../support/spawn-listening.js';
-import { spawnApp, type AppProcess } from './spawn-app.js';
+import { APP_SERVER, callJson, standInEnv, startAppProcess, type AppProcess } from '../support/app-process.js';
 
 /**
  * Two app processes behind one store (as behind a load balancer): a session
@@ -32,7 +31,7 @@ describe.each(FLEETS.map((f) => [f.name, f] as const))('two app processes sharin
       WXS_STORE_SERVERS: fleet.servers,
       WXS_PREFIX: prefix,
     };
-    [one, two] = await Promise.all([spawnApp(env), spawnApp(env)]);
+    [one, two] = await Promise.all([startAppProcess(APP_SERVER, { env }), startAppProcess(APP_SERVER, { env })]);
     admin = await fleet.admin.open(backend, prefix);
   }, 45_000);
   afterAll(async () => {
