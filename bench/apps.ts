@@ -5,12 +5,12 @@
  * APPS (and a row in bench/run.ts).
  */
 import { createDecipheriv, createHash, randomBytes } from 'node:crypto';
-import { RedisStore } from 'connect-redis';
 import express, { type Express } from 'express';
 import session from 'express-session';
-import { decryptPhone, requireWechatSession, wechatLogin, type WechatSessionOptions, type WechatStore } from 'express-wechat-session';
+import { decryptPhone, requireWechatSession, wechatLogin, wechatSession, type WechatStore } from 'express-wechat-session';
 import { memoryStore } from 'express-wechat-session/adapters/memory';
 import { redisStore } from 'express-wechat-session/adapters/redis';
+import { Redis } from 'ioredis';
 import { createClient } from 'redis';
 
 /** What every server process is handed: where the stand-in and Redis are, and a user of the stand-in. */
@@ -71,7 +71,7 @@ async function postJson(url: string, body: unknown): Promise<Response> {
 
 /** This library as its README wires it, in front of the same small route; `route` says which one is measured. */
 async function ours(env: AppEnv, route: 'me' | 'phone' | 'login', opened: { store: WechatStore; close(): Promise<void> }): Promise<BenchApp> {
-  const options: WechatSessionOptions = { appId: env.wechat.appId, appSecret: env.wechat.appSecret, apiBaseUrl: env.wechat.url, store: opened.store };
+  const options = wechatSession({ appId: env.wechat.appId, appSecret: env.wechat.appSecret, apiBaseUrl: env.wechat.url, store: opened.store });
   const app = express();
   app.post('/login', wechatLogin(options), (req, res) => void res.json({ token: req.wechat!.token }));
   if (route === 'me') app.get('/api/me', requireWechatSession(options), (req, res) => void res.json({ openid: req.wechat!.openid }));
@@ -89,6 +89,14 @@ async function ours(env: AppEnv, route: 'me' | 'phone' | 'login', opened: { stor
 
 const onMemory = () => ({ store: memoryStore(), close: nothing });
 
+/** The same store on ioredis (the most used Redis client), with its recommended settings. */
+async function onIoredis(env: AppEnv) {
+  const client = new Redis(env.redisUrl, { enableOfflineQueue: false, maxRetriesPerRequest: 0 });
+  client.on('error', (error: Error) => console.error(`bench ioredis client: ${error.message}`));
+  await new Promise((resolve) => client.once('ready', resolve));
+  return { store: redisStore({ client: client as never, prefix: 'bench-io:' }), close: async () => void (await client.quit()) };
+}
+
 async function onRedis(env: AppEnv, cached: boolean) {
   const client = await redisClient(env.redisUrl, cached);
   return { store: redisStore({ client: client as never, prefix: cached ? 'bench-csc:' : 'bench:' }), close: () => client.close() };
@@ -96,6 +104,7 @@ async function onRedis(env: AppEnv, cached: boolean) {
 
 /** express-session with connect-redis on the same Redis, as their READMEs set it up, in front of the same route. */
 async function expressSessionApp(env: AppEnv): Promise<BenchApp> {
+  const { RedisStore } = await import('connect-redis'); // ES modules only since connect-redis 10
   const client = await redisClient(env.redisUrl, false);
   const app = express();
   const secret = 'a bench secret as long as a real one would be';
@@ -124,7 +133,6 @@ async function expressSessionApp(env: AppEnv): Promise<BenchApp> {
  */
 async function waferApp(env: AppEnv): Promise<BenchApp> {
   // wafer-node-session has no types of its own.
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
   const waferSession = require('wafer-node-session') as (options: object) => express.RequestHandler;
   const { appId, appSecret } = env.wechat;
   const store = new session.MemoryStore();
@@ -183,6 +191,7 @@ export const APPS: Readonly<Record<string, Build>> = {
   memory: async (env) => ours(env, 'me', onMemory()),
   redis: async (env) => ours(env, 'me', await onRedis(env, false)),
   'redis-csc': async (env) => ours(env, 'me', await onRedis(env, true)),
+  ioredis: async (env) => ours(env, 'me', await onIoredis(env)),
   'express-session': expressSessionApp,
   wafer: waferApp,
   login: async (env) => ours(env, 'login', onMemory()),

@@ -26,6 +26,7 @@ const ROWS: readonly Row[] = [
   { app: 'bare', label: 'bare Express (control: against its twin)' },
   { app: 'memory', label: 'requireWechatSession, memory store', floor: 0.89, against: { app: 'wafer', floor: 1.05 } },
   { app: 'redis', label: 'requireWechatSession, Redis (node-redis)', floor: 0.77, against: { app: 'express-session', floor: 1.2 } },
+  { app: 'ioredis', label: 'requireWechatSession, Redis (ioredis)', floor: 0.77, against: { app: 'express-session', floor: 1.2 } },
   { app: 'redis-csc', label: 'requireWechatSession, Redis + client-side cache', floor: 0.88 },
   { app: 'express-session', label: 'express-session + connect-redis' },
   { app: 'wafer', label: 'wafer-node-session (MemoryStore)' },
