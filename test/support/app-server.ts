@@ -5,7 +5,8 @@
  * - WXS_STORE: `redis` (default), `redis-cluster` or `memcached`;
  *   WXS_STORE_SERVERS: a redis:// URL, or host:port,… of Cluster nodes or memcached servers;
  * - WXS_CSC=1: a node-redis client with client-side caching (RESP3);
- * - WXS_PREFIX; WXS_TTL, WXS_RENEW_AFTER (seconds).
+ * - WXS_PREFIX; WXS_TTL, WXS_RENEW_AFTER (seconds);
+ * - WXS_APPS (JSON [{ appId, appSecret }]) for several mini-programs, WXS_WECOM (JSON { corpId, corpSecret }) for a WeCom corp.
  *
  * Routes: `/wechat/*` (wechatRouter); behind requireWechatSession,
  * `GET /api/me` (openid, data, expiresAt, pid) and `POST /api/data` (saves
@@ -19,7 +20,9 @@ import memjs from 'memjs';
 import { createClient, createCluster } from 'redis';
 import { memcachedStore } from '../../adapters/memcached.js';
 import { redisStore } from '../../adapters/redis.js';
-import { getWechatClient, requireWechatSession, revokeWechatSessions, wechatRouter, type WechatSessionOptions, type WechatStore } from '../../src/index.js';
+import {
+  getWechatClient, getWecomClient, requireWechatSession, revokeWechatSessions, wechatRouter, type WechatAppOptions, type WechatSessionOptions, type WechatStore,
+} from '../../src/index.js';
 import { countingStore } from '../store-e2e/counting-store.js';
 import { exitWithParent } from './app-process.js';
 
@@ -62,9 +65,12 @@ async function main(): Promise<void> {
   const opened = await openStore();
   const counting = countingStore(opened.store);
   let offsetMs = 0;
+  // WXS_APPS (JSON [{ appId, appSecret }]) serves several mini-programs, WXS_WECOM (JSON { corpId, corpSecret }) a WeCom corp.
+  const apps = process.env.WXS_APPS ? (JSON.parse(process.env.WXS_APPS) as WechatAppOptions[]) : undefined;
+  const wecom = process.env.WXS_WECOM ? { ...JSON.parse(process.env.WXS_WECOM), apiBaseUrl: env('WXS_API_BASE_URL') } : undefined;
   const wechat: WechatSessionOptions = {
-    appId: env('WXS_APP_ID'),
-    appSecret: env('WXS_APP_SECRET'),
+    ...(apps ? { apps } : { appId: env('WXS_APP_ID'), appSecret: env('WXS_APP_SECRET') }),
+    ...(wecom && { wecom }),
     apiBaseUrl: env('WXS_API_BASE_URL'),
     store: counting.store,
     ttl: Number(env('WXS_TTL', '259200')),
@@ -98,7 +104,9 @@ async function main(): Promise<void> {
       cached: opened.cache?.size() ?? 0,
       gets: counting.calls.filter((c) => c.method === 'get').length,
       writes: counting.writes().length,
-      tokenFetches: getWechatClient(wechat).accessTokenFetches,
+      tokenFetchesByApp: Object.fromEntries((apps ?? []).map(({ appId }) => [appId, getWechatClient(wechat, appId).accessTokenFetches])),
+      corpTokenFetches: wecom ? getWecomClient(wechat).accessTokenFetches : 0,
+      tokenFetches: apps ? 0 : getWechatClient(wechat).accessTokenFetches,
     });
   });
   const server = app.listen(0, '127.0.0.1', () => {
