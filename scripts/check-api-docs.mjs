@@ -8,8 +8,7 @@ const project = JSON.parse(readFileSync(file, 'utf8'));
 
 const hasExample = (comment) => Boolean(comment?.blockTags?.some((tag) => tag.tag === '@example'));
 /** A reflection's own comment, or that of its first signature (functions, constructors). */
-const documented = (reflection) =>
-  hasExample(reflection.comment) || (reflection.signatures ?? []).some((signature) => hasExample(signature.comment));
+const documented = (reflection) => hasExample(reflection.comment) || (reflection.signatures ?? []).some((signature) => hasExample(signature.comment));
 
 const missing = [];
 for (const module of project.children ?? []) {

@@ -20,9 +20,8 @@ const checked = (block: CodeBlock) => CHECKED.has(block.lang) && block.marker !=
 
 /** The file a block becomes: mini-program blocks import the client, every file is a module of its own. */
 function sourceOf(block: CodeBlock): string {
-  const code = block.marker === 'miniprogram'
-    ? block.code.replace(/(require\(|from )'express-wechat-session'/g, "$1'express-wechat-session/miniprogram'")
-    : block.code;
+  const code =
+    block.marker === 'miniprogram' ? block.code.replace(/(require\(|from )'express-wechat-session'/g, "$1'express-wechat-session/miniprogram'") : block.code;
   return `${code}\n`;
 }
 
@@ -80,25 +79,37 @@ describe('code samples', () => {
     writeFileSync(join(OUT, 'tsconfig.json'), JSON.stringify(tsconfig(files), null, 2));
     let output = '';
     try {
-      execFileSync(process.execPath, [join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', join(OUT, 'tsconfig.json')], { encoding: 'utf8', cwd: OUT });
+      execFileSync(process.execPath, [join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', join(OUT, 'tsconfig.json')], {
+        encoding: 'utf8',
+        cwd: OUT,
+      });
     } catch (err) {
       output = String((err as { stdout?: string }).stdout ?? err);
     }
     // Name each failure by the page and line its block starts on.
-    const failures = output.split('\n').filter((line) => line.trim() !== '').map((line) => {
-      const file = /^([^(]+)\(/.exec(line)?.[1];
-      return file && origin.has(basename(file)) ? `${origin.get(basename(file))} → ${line}` : line;
-    });
+    const failures = output
+      .split('\n')
+      .filter((line) => line.trim() !== '')
+      .map((line) => {
+        const file = /^([^(]+)\(/.exec(line)?.[1];
+        return file && origin.has(basename(file)) ? `${origin.get(basename(file))} → ${line}` : line;
+      });
     expect(failures).toEqual([]);
   }, 120_000);
 
   it.each(guidePairs().map((pair) => [pair.name, pair] as const))('are the same in both languages: %s', (_name, pair) => {
-    const samples = (path: string) => codeBlocks(read(path)).filter((block) => CHECKED.has(block.lang)).map((block) => block.code);
+    const samples = (path: string) =>
+      codeBlocks(read(path))
+        .filter((block) => CHECKED.has(block.lang))
+        .map((block) => block.code);
     expect(samples(pair.zh)).toEqual(samples(pair.en));
   });
 
   it('are the same in both READMEs', () => {
-    const samples = (path: string) => codeBlocks(read(path)).filter((block) => CHECKED.has(block.lang)).map((block) => block.code);
+    const samples = (path: string) =>
+      codeBlocks(read(path))
+        .filter((block) => CHECKED.has(block.lang))
+        .map((block) => block.code);
     expect(samples(join(ROOT, 'README.zh-CN.md'))).toEqual(samples(join(ROOT, 'README.md')));
   });
 });

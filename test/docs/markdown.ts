@@ -15,7 +15,11 @@ export interface GuidePair {
 }
 
 const markdownIn = (dir: string): string[] =>
-  existsSync(dir) ? readdirSync(dir).filter((file) => file.endsWith('.md')).sort() : [];
+  existsSync(dir)
+    ? readdirSync(dir)
+        .filter((file) => file.endsWith('.md'))
+        .sort()
+    : [];
 
 /** Every guide file name found in either language. */
 export function guideNames(): string[] {
@@ -28,7 +32,9 @@ export function guidePairs(): GuidePair[] {
 
 /** Every page whose code blocks are checked: the two READMEs and every guide. */
 export function pages(): string[] {
-  const guides = guidePairs().flatMap((pair) => [pair.en, pair.zh]).filter((path) => existsSync(path));
+  const guides = guidePairs()
+    .flatMap((pair) => [pair.en, pair.zh])
+    .filter((path) => existsSync(path));
   return [join(ROOT, 'README.md'), join(ROOT, 'README.zh-CN.md'), ...guides].filter((path) => existsSync(path));
 }
 
