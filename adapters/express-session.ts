@@ -1,7 +1,15 @@
 import type { StoreAdapterOptions, WechatStore } from '../src/store.js';
 import { requireMethods, resolvePrefix, wholeSeconds } from './adapter-options.js';
 
-/** What this adapter writes into the wrapped store: a session-shaped object around our value. */
+/**
+ * What this adapter writes into the wrapped store: a session-shaped object around our value.
+ *
+ * @example
+ * ```ts
+ * // What the adapter hands the express-session store for one value:
+ * const value: WrappedSession = { cookie: { expires: new Date(Date.now() + 3600_000), originalMaxAge: 3600_000 }, wxs: '{"v":1}' };
+ * ```
+ */
 export interface WrappedSession {
   cookie: { expires: Date; originalMaxAge: number };
   /** The library's own (opaque) value. */
@@ -17,6 +25,12 @@ type Callback<T = unknown> = (err?: unknown, result?: T) => void;
  * `set` takes the store's own session type (express-session's
  * `SessionData`, which apps often extend with required fields), so it is
  * declared here as accepting anything the adapter hands it.
+ *
+ * @example
+ * ```ts
+ * import { RedisStore } from 'connect-redis';
+ * const store = expressSessionStore(new RedisStore({ client, prefix: 'wxs-sess:' })); // any Store with get, set, destroy
+ * ```
  */
 export interface SessionStoreLike {
   get(sid: string, callback: (err: unknown, session?: unknown) => void): void;

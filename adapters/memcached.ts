@@ -5,6 +5,12 @@ import { checkMemcachedPrefix, memcachedExpiry, memcachedKey } from './memcached
 /**
  * The memjs `Client` methods this adapter calls (promise forms). Declared
  * here so that an app without `memjs` installed never needs its types.
+ *
+ * @example
+ * ```ts
+ * import memjs from 'memjs';
+ * const client: MemjsClientLike = memjs.Client.create('10.0.0.1:11211,10.0.0.2:11211');
+ * ```
  */
 export interface MemjsClientLike {
   get(key: string): Promise<{ value: unknown }>;
@@ -15,6 +21,14 @@ export interface MemjsClientLike {
   touch(key: string, expires: number): Promise<unknown>;
 }
 
+/**
+ * Options of {@link memcachedStore}.
+ *
+ * @example
+ * ```ts
+ * const store = memcachedStore({ client: memjs.Client.create('127.0.0.1:11211', { retries: 0, timeout: 0.25 }), prefix: 'shop:' });
+ * ```
+ */
 export interface MemcachedStoreOptions extends StoreAdapterOptions {
   /** A memjs client from `memjs.Client.create('host1:11211,host2:11211')`. You create and close it. */
   client: MemjsClientLike;

@@ -7,6 +7,14 @@ import { guardClientSideCache } from './redis-client-cache.js';
  * their options differently (node-redis an object, ioredis positional
  * tokens), so they are declared loosely here and called per family.
  * Declared here so that an app never needs either package's types.
+ *
+ * @example
+ * ```ts
+ * import { createClient } from 'redis';
+ * const client = createClient({ url: process.env.REDIS_URL, disableOfflineQueue: true });
+ * await client.connect();
+ * const store = redisStore({ client }); // node-redis, ioredis and iovalkey clients all fit
+ * ```
  */
 export interface RedisClientLike {
   get(key: string): Promise<unknown>;
@@ -16,6 +24,14 @@ export interface RedisClientLike {
   eval(...args: never): Promise<unknown>;
 }
 
+/**
+ * Options of {@link redisStore}.
+ *
+ * @example
+ * ```ts
+ * const store = redisStore({ client, prefix: 'shop:', maxStaleness: 500 });
+ * ```
+ */
 export interface RedisStoreOptions extends StoreAdapterOptions {
   /**
    * A client you create, connect and close: node-redis 4, 5 or 6
@@ -32,7 +48,15 @@ export interface RedisStoreOptions extends StoreAdapterOptions {
   maxStaleness?: number;
 }
 
-/** The Redis store. */
+/**
+ * The Redis store.
+ *
+ * @example
+ * ```ts
+ * const store: RedisWechatStore = redisStore({ client });
+ * const wechat = wechatSession({ appId, appSecret, store });
+ * ```
+ */
 export type RedisWechatStore = WechatStore;
 
 /** Delete KEYS[1] only when it holds ARGV[1]: 1 when deleted, else 0. One key, so any Cluster slot will do. */

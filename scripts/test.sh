@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# The test command (`npm test`): dependencies, store servers, build, type
-# check, then Jest. Extra arguments go to Jest (e.g. `npm test -- test/stores`).
+# The test command (`npm test`): dependencies, store servers, build, API
+# reference, type check, then Jest. Extra arguments go to Jest (e.g. `npm test -- test/stores`).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -14,6 +14,10 @@ bash scripts/install-services.sh
 if [ -f scripts/build.mjs ]; then
   npm run build
 fi
+
+# The API reference (TypeDoc, warnings as errors), and an example on every public export.
+npm run docs
+node scripts/check-api-docs.mjs
 
 npx tsc -p tsconfig.json --noEmit
 npx tsc -p bench/tsconfig.json --noEmit

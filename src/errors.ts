@@ -4,7 +4,14 @@
  * branch on `code`; the message is for people and may change.
  */
 
-/** Stable error codes, with the HTTP status each one answers with. */
+/**
+ * Stable error codes, with the HTTP status each one answers with.
+ *
+ * @example
+ * ```ts
+ * ERROR_STATUS.WECHAT_SESSION_INVALID; // 401
+ * ```
+ */
 export const ERROR_STATUS = {
   WECHAT_BAD_REQUEST: 400,
   WECHAT_BODY_TOO_LARGE: 413,
@@ -31,6 +38,14 @@ export const ERROR_STATUS = {
   WECHAT_INTERNAL_ERROR: 500,
 } as const;
 
+/**
+ * Every stable error code, the key of {@link ERROR_STATUS}.
+ *
+ * @example
+ * ```ts
+ * const retryable: WechatErrorCode[] = ['WECHAT_UPSTREAM_ERROR', 'WECHAT_UPSTREAM_TIMEOUT', 'WECHAT_STORE_UNAVAILABLE'];
+ * ```
+ */
 export type WechatErrorCode = keyof typeof ERROR_STATUS;
 
 export interface WechatErrorOptions {
@@ -90,7 +105,14 @@ export class WechatError extends Error {
   }
 }
 
-/** What a {@link WechatApiError} is made of. */
+/**
+ * What a {@link WechatApiError} is made of.
+ *
+ * @example
+ * ```ts
+ * throw new WechatApiError({ api: 'msg_sec_check', errcode: 87014, errmsg: 'risky content', code: 'WECHAT_BAD_REQUEST' });
+ * ```
+ */
 export interface WechatApiErrorOptions {
   /** The library's code for it; default `WECHAT_UPSTREAM_ERROR`. */
   code?: WechatErrorCode;
@@ -124,7 +146,17 @@ export class WechatApiError extends WechatError {
   }
 }
 
-/** The store did not answer, or answered with an error. Fail closed: 503. */
+/**
+ * The store did not answer, or answered with an error. Fail closed: 503.
+ *
+ * @example
+ * ```ts
+ * const store: WechatStore = {
+ *   async get(key) { if (!db.connected) throw new StoreUnavailableError('get'); return db.get(key); },
+ *   // …
+ * };
+ * ```
+ */
 export class StoreUnavailableError extends WechatError {
   constructor(operation: string, cause?: unknown) {
     super('WECHAT_STORE_UNAVAILABLE', `Session store unavailable during ${operation}`, { cause, retryAfter: 1 });
@@ -136,6 +168,14 @@ export function badRequest(field: string, message: string): WechatError {
   return new WechatError('WECHAT_BAD_REQUEST', message, { field });
 }
 
+/**
+ * True for an error of this package (a {@link WechatError} or a subclass).
+ *
+ * @example
+ * ```ts
+ * app.use((err, req, res, next) => (isWechatError(err) ? res.status(err.status).json(err) : next(err)));
+ * ```
+ */
 export function isWechatError(value: unknown): value is WechatError {
   return value instanceof WechatError;
 }

@@ -5,6 +5,11 @@ import { errorFields, type WechatLogger } from './log.js';
  * What each lifecycle event carries. Events never carry a token, a
  * session_key, a code, encrypted data or a phone number: they are safe to
  * log, count and forward to an audit trail as they are.
+ *
+ * @example
+ * ```ts
+ * const onLogin = (e: WechatEventMap['login']) => metrics.observe('login_ms', e.ms);
+ * ```
  */
 export interface WechatEventMap {
   /** A login created a session (once per session, however many requests shared its code). */
@@ -26,6 +31,14 @@ export interface WechatEventMap {
   storeError: { type: 'storeError'; operation: string; timedOut: boolean; cause: string };
 }
 
+/**
+ * The name of a lifecycle event, a key of `on`.
+ *
+ * @example
+ * ```ts
+ * const counted: WechatEventName[] = ['login', 'logout', 'revoke'];
+ * ```
+ */
 export type WechatEventName = keyof WechatEventMap;
 
 /**

@@ -1,6 +1,12 @@
 /**
  * A pino-style logger: each method takes a structured object and a short
  * message. pino, bunyan-compatible and console-backed loggers all fit.
+ *
+ * @example
+ * ```ts
+ * import pino from 'pino';
+ * const wechat = wechatSession({ appId, appSecret, logger: pino({ level: 'info' }) });
+ * ```
  */
 export interface WechatLogger {
   debug(obj: object, msg?: string): void;

@@ -13,10 +13,26 @@ import type { WechatRequestSession } from './types.js';
  * resolves are added to the login answer of `wechatRouter` (and kept in
  * `res.locals.wechatLogin` for `wechatLogin`). A rejection answers the
  * request through the usual error path; the session is then ended.
+ *
+ * @example
+ * ```ts
+ * const onLogin: LoginHook = async (session) => {
+ *   const user = await users.upsert(session.openid);
+ *   await session.save({ userId: user.id });
+ *   return { isNew: user.isNew };
+ * };
+ * ```
  */
 export type LoginHook = (session: WechatRequestSession, req: Request) => void | Record<string, unknown> | Promise<void | Record<string, unknown>>;
 
-/** One mini-program of several (`apps`): its AppID, and its AppSecret outside third-party-platform mode. */
+/**
+ * One mini-program of several (`apps`): its AppID, and its AppSecret outside third-party-platform mode.
+ *
+ * @example
+ * ```ts
+ * const apps: WechatAppOptions[] = [{ appId: 'wx1111111111111111', appSecret: process.env.SHOP_SECRET! }];
+ * ```
+ */
 export interface WechatAppOptions {
   appId: string;
   appSecret?: string;
@@ -27,13 +43,25 @@ export interface WechatAppOptions {
  * authorized it: its component AppID and a provider of its
  * component_access_token (from the platform's own plumbing). The token is
  * cached for {@link COMPONENT_TOKEN_CACHE_MS} after each call.
+ *
+ * @example
+ * ```ts
+ * const component: WechatComponentOptions = { appId: 'wx9999999999999999', accessToken: () => platform.componentAccessToken() };
+ * ```
  */
 export interface WechatComponentOptions {
   appId: string;
   accessToken: () => Promise<string>;
 }
 
-/** A WeCom (企业微信) corp whose members log in with `wx.qy.login` codes. */
+/**
+ * A WeCom (企业微信) corp whose members log in with `wx.qy.login` codes.
+ *
+ * @example
+ * ```ts
+ * const wecom: WechatWecomOptions = { corpId: process.env.WECOM_CORP_ID!, corpSecret: process.env.WECOM_APP_SECRET! };
+ * ```
+ */
 export interface WechatWecomOptions {
   corpId: string;
   /** The secret of the WeCom app the mini-program is linked to. */
@@ -42,7 +70,14 @@ export interface WechatWecomOptions {
   apiBaseUrl?: string;
 }
 
-/** Options of the WeChat API client (also accepted by `wechatSession`). */
+/**
+ * Options of the WeChat API client (also accepted by `wechatSession`).
+ *
+ * @example
+ * ```ts
+ * const client = createWechatClient({ appId, appSecret, timeout: 3000, retries: 1 });
+ * ```
+ */
 export interface WechatClientOptions {
   /** The mini-program's AppID (one mini-program; for several, `apps`). */
   appId: string;
@@ -86,7 +121,15 @@ export interface WechatClientOptions {
   logger?: WechatLogger | false;
 }
 
-/** Options of {@link wechatSession}: every middleware of one backend shares them. */
+/**
+ * Options of {@link wechatSession}: every middleware of one backend shares them.
+ *
+ * @example
+ * ```ts
+ * const options: WechatSessionOptions = { appId, appSecret, store: redisStore({ client }), ttl: 7 * 86400 };
+ * const wechat = wechatSession(options);
+ * ```
+ */
 export interface WechatSessionOptions extends Omit<WechatClientOptions, 'appId' | 'appSecret'> {
   /** One mini-program's AppID (for several, `apps`). */
   appId?: string;
@@ -134,7 +177,14 @@ export interface WechatSessionOptions extends Omit<WechatClientOptions, 'appId' 
   resetSessionKeyOnLogout?: boolean;
 }
 
-/** Every default, in one place. */
+/**
+ * Every default, in one place.
+ *
+ * @example
+ * ```ts
+ * DEFAULTS.ttl; // 259200 seconds (3 days)
+ * ```
+ */
 export const DEFAULTS = {
   apiBaseUrl: 'https://api.weixin.qq.com',
   backupApiBaseUrl: 'https://api2.weixin.qq.com',
@@ -166,7 +216,14 @@ const OPTION_NAMES = [
   'apps', 'component', 'authorizerAccessToken', 'wecom',
 ] as const satisfies readonly (keyof WechatSessionOptions)[];
 
-/** How long a component_access_token from `component.accessToken()` is used before the provider is asked again, ms. */
+/**
+ * How long a component_access_token from `component.accessToken()` is used before the provider is asked again, ms.
+ *
+ * @example
+ * ```ts
+ * COMPONENT_TOKEN_CACHE_MS; // 60000: component.accessToken() is asked at most once a minute
+ * ```
+ */
 export const COMPONENT_TOKEN_CACHE_MS = 60_000;
 
 /** One mini-program, checked. */

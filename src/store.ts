@@ -50,10 +50,24 @@ export interface WechatStore {
   readonly kind?: string;
 }
 
-/** A value, or a promise of it. */
+/**
+ * A value, or a promise of it.
+ *
+ * @example
+ * ```ts
+ * const get = (key: string): Awaitable<string | undefined> => cache.get(key);
+ * ```
+ */
 export type Awaitable<T> = T | PromiseLike<T>;
 
-/** Options shared by the bundled adapters. */
+/**
+ * Options shared by the bundled adapters.
+ *
+ * @example
+ * ```ts
+ * const store = memoryStore({ prefix: 'shop:' });
+ * ```
+ */
 export interface StoreAdapterOptions {
   /** Prepended to every key the library writes. Default `wxs:`. */
   prefix?: string;

@@ -12,14 +12,28 @@
  */
 export interface WechatSessionData {}
 
-/** A phone number as WeChat gives it; `countryCode` is always a string. */
+/**
+ * A phone number as WeChat gives it; `countryCode` is always a string.
+ *
+ * @example
+ * ```ts
+ * const { purePhoneNumber }: WechatPhone = req.wechat.phone!;
+ * ```
+ */
 export interface WechatPhone {
   phoneNumber: string;
   purePhoneNumber: string;
   countryCode: string;
 }
 
-/** The decrypted legacy getUserInfo payload (its watermark already checked). */
+/**
+ * The decrypted legacy getUserInfo payload (its watermark already checked).
+ *
+ * @example
+ * ```ts
+ * const nickName = req.wechat.userInfo?.nickName;
+ * ```
+ */
 export interface WechatUserInfo {
   openId?: string;
   unionId?: string;
@@ -38,6 +52,14 @@ export interface WechatUserInfo {
  * `requireWechatSession` and `decryptPhone`. A plain interface (the class
  * behind it is `WechatSession`), so that a project loading both the CommonJS
  * and the ES module declarations sees one type.
+ *
+ * @example
+ * ```ts
+ * app.post('/api/profile', requireWechatSession(wechat), wechatHandler(async (req, res) => {
+ *   await req.wechat.save({ nickname: String(req.body.nickname) });
+ *   res.json(req.wechat.data);
+ * }));
+ * ```
  */
 export interface WechatRequestSession {
   /** The user's openid in the session's mini-program (absent on a WeCom member's session, which has `userId`). */

@@ -43,6 +43,12 @@ const noAuthorizerToken: TokenSource = {
  * store, the apps it speaks for (each with its WeChat client, access-token
  * cache and sessions), the WeCom corp if any, and the logins under way.
  * Build it once with {@link wechatSession} and hand it to each factory.
+ *
+ * @example
+ * ```ts
+ * const wechat: WechatSessionContext = wechatSession({ appId, appSecret });
+ * app.use('/wechat', wechatRouter(wechat));
+ * ```
  */
 export class WechatSessionContext {
   /** @internal */ readonly config: Omit<Config, 'http' | 'apps' | 'component' | 'authorizerAccessToken' | 'wecom'>;

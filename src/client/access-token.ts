@@ -6,7 +6,14 @@ import { TOKEN_INVALID_ERRCODES } from './errcodes.js';
 import type { HttpSettings } from './http.js';
 import type { TokenSource } from './token-source.js';
 
-/** `stable`: `POST /cgi-bin/stable_token` (default). `classic`: `GET /cgi-bin/token`. */
+/**
+ * `stable`: `POST /cgi-bin/stable_token` (default). `classic`: `GET /cgi-bin/token`.
+ *
+ * @example
+ * ```ts
+ * const wechat = wechatSession({ appId, appSecret, accessToken: 'classic' }); // only if nothing else fetches tokens for the app
+ * ```
+ */
 export type AccessTokenMode = 'stable' | 'classic';
 
 /** A token fresh from WeChat, and the seconds it lives. */

@@ -16,6 +16,14 @@ import type { TokenSource } from './token-source.js';
 
 export type { WechatClientOptions };
 
+/**
+ * WeChat's API origin, the default `apiBaseUrl`.
+ *
+ * @example
+ * ```ts
+ * const apiBaseUrl = process.env.WECHAT_API_BASE_URL ?? DEFAULT_API_BASE_URL;
+ * ```
+ */
 export const DEFAULT_API_BASE_URL = DEFAULTS.apiBaseUrl;
 
 /** How one app's client reaches WeChat: built by {@link appClientParts}, for the middleware and for a client on its own. */

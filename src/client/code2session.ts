@@ -2,6 +2,15 @@ import { WechatError } from '../errors.js';
 import { callWechat, type HttpSettings, type WechatJson } from './http.js';
 import type { TokenSource } from './token-source.js';
 
+/**
+ * What WeChat's `jscode2session` answers for a login code: the user's identity
+ * in the mini-program and the session_key (server-side only).
+ *
+ * @example
+ * ```ts
+ * const { openid, unionid, sessionKey }: Code2SessionResult = await createWechatClient({ appId, appSecret }).code2Session(code);
+ * ```
+ */
 export interface Code2SessionResult {
   openid: string;
   sessionKey: string;

@@ -3,7 +3,14 @@ import { callWechat, type HttpSettings } from './http.js';
 import { reported } from './reported.js';
 import type { TokenSource } from './token-source.js';
 
-/** A WeCom member, as WeCom's jscode2session names them. */
+/**
+ * A WeCom member, as WeCom's jscode2session names them.
+ *
+ * @example
+ * ```ts
+ * const { corpId, userId }: WecomIdentity = await getWecomClient(wechat).code2Session(code);
+ * ```
+ */
 export interface WecomIdentity {
   corpId: string;
   userId: string;

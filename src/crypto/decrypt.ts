@@ -3,6 +3,14 @@ import { createDecipheriv } from 'node:crypto';
 import { WechatError } from '../errors.js';
 import { decodeCiphertext, decodeKey16 } from './base64.js';
 
+/**
+ * Options of {@link decryptWechatData}.
+ *
+ * @example
+ * ```ts
+ * const data = decryptWechatData(sessionKey, encryptedData, iv, { appId: 'wx4f4bc4dec97d474b' });
+ * ```
+ */
 export interface DecryptOptions {
   /** When set, the plaintext's `watermark.appid` must equal it. */
   appId?: string | null;
@@ -67,7 +75,14 @@ export function decryptWechatData<T extends object = Record<string, unknown>>(
   return parsed as T;
 }
 
-/** Throw `WECHAT_WATERMARK_MISMATCH` unless `data.watermark.appid` is `appId`. */
+/**
+ * Throw `WECHAT_WATERMARK_MISMATCH` unless `data.watermark.appid` is `appId`.
+ *
+ * @example
+ * ```ts
+ * checkWatermark(payload, 'wx4f4bc4dec97d474b'); // throws WECHAT_WATERMARK_MISMATCH for another app's data
+ * ```
+ */
 export function checkWatermark(data: { watermark?: unknown }, appId: string): void {
   const watermark = data.watermark as { appid?: unknown } | undefined;
   if (!watermark || watermark.appid !== appId) {

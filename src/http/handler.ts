@@ -3,7 +3,15 @@ import { WechatError } from '../errors.js';
 import type { WechatRequestSession } from '../types.js';
 import { sendError } from './respond.js';
 
-/** A request behind `requireWechatSession`, `wechatLogin` or `decryptPhone`: its session is there. */
+/**
+ * A request behind `requireWechatSession`, `wechatLogin` or `decryptPhone`: its session is there.
+ *
+ * @example
+ * ```ts
+ * const me = (req: WechatRequest, res: Response) => res.json({ openid: req.wechat.openid });
+ * app.get('/api/me', requireWechatSession(wechat), wechatHandler(me));
+ * ```
+ */
 export type WechatRequest = Request & { wechat: WechatRequestSession };
 
 /**

@@ -29,7 +29,14 @@ export function wechatLogout(wechat: WechatSessionContext | WechatSessionOptions
   );
 }
 
-/** Which realm's sessions to revoke, where the server serves more than one mini-program (or a WeCom corp). */
+/**
+ * Which realm's sessions to revoke, where the server serves more than one mini-program (or a WeCom corp).
+ *
+ * @example
+ * ```ts
+ * await revokeWechatSessions(wechat, 'zhangsan', { wecom: true });
+ * ```
+ */
 export interface RevokeTarget {
   /** The mini-program whose openid this is (needed when several are served). */
   appId?: string;

@@ -4,6 +4,13 @@ import type { WxRequestResult } from './types.js';
  * Codes the server answers with (`{ error: { code, message } }`): the
  * server's own list (its `WechatErrorCode`), kept equal to it by a
  * type-level test.
+ *
+ * @example
+ * ```js
+ * api.request({ url: '/api/me' }).catch((err) => {
+ *   if (err.code === 'WECHAT_STORE_UNAVAILABLE') wx.showToast({ title: 'Try again shortly', icon: 'none' });
+ * });
+ * ```
  */
 export type ServerErrorCode =
   | 'WECHAT_BAD_REQUEST'
@@ -50,6 +57,13 @@ export type ServerErrorCode =
  *   mini-program's privacy guideline (`errno 104`); nothing was sent.
  * - `WECHAT_PRIVACY_NOT_DECLARED`: the privacy guideline does not declare the
  *   phone number (`errno 112`); nothing was sent. Fix it in the admin console.
+ *
+ * @example
+ * ```js
+ * api.getPhoneNumber(e.detail).catch((err) => {
+ *   if (err.code === 'WECHAT_PHONE_QUOTA_EXHAUSTED') showPhoneForm();
+ * });
+ * ```
  */
 export type ClientErrorCode =
   | 'WECHAT_PHONE_RETRY'
@@ -63,7 +77,14 @@ export type ClientErrorCode =
   | 'WECHAT_PRIVACY_NOT_AUTHORIZED'
   | 'WECHAT_PRIVACY_NOT_DECLARED';
 
-/** Every code a client error can carry; an app's own server codes pass through too. */
+/**
+ * Every code a client error can carry; an app's own server codes pass through too.
+ *
+ * @example
+ * ```js
+ * const code = err instanceof MiniProgramClientError ? err.code : 'UNKNOWN';
+ * ```
+ */
 export type MiniProgramErrorCode = ServerErrorCode | ClientErrorCode | (string & {});
 
 /**

@@ -5,24 +5,52 @@
  * `getPhoneNumber` button event fit them without casts.
  */
 
-/** The part of a `wx.request` answer the client reads. */
+/**
+ * The part of a `wx.request` answer the client reads.
+ *
+ * @example
+ * ```js
+ * option.success({ statusCode: 200, data: { token: 't', openid: 'o' }, header: {} });
+ * ```
+ */
 export type WxRequestResult = Pick<WechatMiniprogram.RequestSuccessCallbackResult, 'data' | 'statusCode' | 'header'>;
 
-/** The options the client passes to `wx.request`. */
+/**
+ * The options the client passes to `wx.request`.
+ *
+ * @example
+ * ```js
+ * const shim = { request(option) { fetch(option.url).then(async (r) => option.success({ statusCode: r.status, data: await r.json(), header: {} }), option.fail); } };
+ * ```
+ */
 export interface WxRequestOption
   extends Pick<WechatMiniprogram.RequestOption, 'url' | 'method' | 'data' | 'header' | 'timeout' | 'dataType'> {
   success(result: WxRequestResult): void;
   fail(error: WechatMiniprogram.GeneralCallbackResult): void;
 }
 
-/** The options the client passes to `wx.login`. */
+/**
+ * The options the client passes to `wx.login`.
+ *
+ * @example
+ * ```js
+ * const shim = { login(option) { option.success({ code: standIn.issueLoginCode() }); } };
+ * ```
+ */
 export interface WxLoginOption {
   timeout?: number;
   success(result: Pick<WechatMiniprogram.LoginSuccessCallbackResult, 'code'>): void;
   fail(error: WechatMiniprogram.GeneralCallbackResult): void;
 }
 
-/** The options the client passes to `wx.checkSession`. */
+/**
+ * The options the client passes to `wx.checkSession`.
+ *
+ * @example
+ * ```js
+ * const shim = { checkSession(option) { option.success({ errMsg: 'checkSession:ok' }); } };
+ * ```
+ */
 export interface WxCheckSessionOption {
   success(result: WechatMiniprogram.GeneralCallbackResult): void;
   fail(error: WechatMiniprogram.GeneralCallbackResult): void;
@@ -50,7 +78,14 @@ export interface WxLike {
   removeStorageSync(key: string): void;
 }
 
-/** What the client keeps in storage after a login. */
+/**
+ * What the client keeps in storage after a login.
+ *
+ * @example
+ * ```js
+ * const { openid } = await api.login();
+ * ```
+ */
 export interface StoredSession {
   /** The session token sent on every request. */
   token: string;
@@ -63,11 +98,24 @@ export interface StoredSession {
  * event: `code` in the current flow, `encryptedData` + `iv` in the legacy
  * one, `errMsg` always, and `errno` when WeChat refused before any code
  * (1400001: quota spent; 104, 112: privacy).
+ *
+ * @example
+ * ```js
+ * // <button open-type="getPhoneNumber" bindgetphonenumber="onPhone">
+ * onPhone(e) { return api.getPhoneNumber(e.detail); }
+ * ```
  */
 export type PhoneNumberDetail = Pick<WechatMiniprogram.GeneralCallbackResult, 'errMsg'> &
   Partial<Pick<WechatMiniprogram.ButtonGetPhoneNumber['detail'], 'code' | 'encryptedData' | 'iv'>> & { errno?: number };
 
-/** The phone number as the server answers it. */
+/**
+ * The phone number as the server answers it.
+ *
+ * @example
+ * ```js
+ * const { purePhoneNumber, countryCode } = await api.getPhoneNumber(e.detail);
+ * ```
+ */
 export interface PhoneNumber {
   /** With the country code for numbers outside mainland China, e.g. `+1 2025550123`. */
   phoneNumber: string;
@@ -112,7 +160,14 @@ export interface MiniProgramClientOptions {
   wecom?: boolean;
 }
 
-/** Options of {@link MiniProgramClient.request}: those of `wx.request` the client forwards. */
+/**
+ * Options of {@link MiniProgramClient.request}: those of `wx.request` the client forwards.
+ *
+ * @example
+ * ```js
+ * const order = await api.request({ url: '/api/orders', method: 'POST', data: { sku: 'A1' }, header: { 'X-Request-Id': id } });
+ * ```
+ */
 export interface MiniProgramRequestOptions
   extends Pick<WechatMiniprogram.RequestOption, 'method' | 'data' | 'timeout' | 'dataType'> {
   /** A path under `baseUrl` (`/api/me`), or a full URL that starts with `baseUrl`. */
@@ -123,19 +178,40 @@ export interface MiniProgramRequestOptions
   auth?: boolean;
 }
 
-/** Options of {@link MiniProgramClient.login}. */
+/**
+ * Options of {@link MiniProgramClient.login}.
+ *
+ * @example
+ * ```js
+ * await api.login({ force: true }); // a new wx.login even if the stored session is alive
+ * ```
+ */
 export interface LoginOptions {
   /** Skip the stored session and `wx.checkSession`: always `wx.login` anew. */
   force?: boolean;
 }
 
-/** Options of {@link MiniProgramClient.getPhoneNumber}. */
+/**
+ * Options of {@link MiniProgramClient.getPhoneNumber}.
+ *
+ * @example
+ * ```js
+ * const phone = await api.getPhoneNumber(e.detail, { path: '/api/account/phone' });
+ * ```
+ */
 export interface PhoneOptions {
   /** Phone number route for this call. Default: the client's `phonePath`. */
   path?: string;
 }
 
-/** Options of {@link MiniProgramClient.logout}. */
+/**
+ * Options of {@link MiniProgramClient.logout}.
+ *
+ * @example
+ * ```js
+ * await api.logout({ path: '/api/account/logout' });
+ * ```
+ */
 export interface LogoutOptions {
   /** Logout route for this call. Default: the client's `logoutPath`. */
   path?: string;

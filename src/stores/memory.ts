@@ -1,6 +1,14 @@
 import { LRUCache } from 'lru-cache';
 import { DEFAULT_PREFIX, type StoreAdapterOptions, type WechatStore } from '../store.js';
 
+/**
+ * Options of {@link memoryStore}.
+ *
+ * @example
+ * ```ts
+ * const store = memoryStore({ max: 200_000, maxBytes: 128 * 1024 * 1024 });
+ * ```
+ */
 export interface MemoryStoreOptions extends StoreAdapterOptions {
   /** Most entries kept; the least recently used goes first. Default 100 000. */
   max?: number;
@@ -10,7 +18,15 @@ export interface MemoryStoreOptions extends StoreAdapterOptions {
   now?: () => number;
 }
 
-/** The in-memory store (it answers at once, never a promise) with a few extras for tests and introspection. */
+/**
+ * The in-memory store (it answers at once, never a promise) with a few extras for tests and introspection.
+ *
+ * @example
+ * ```ts
+ * const store: MemoryStore = memoryStore();
+ * afterEach(() => store.clear()); // in tests
+ * ```
+ */
 export interface MemoryStore extends WechatStore {
   get(key: string): string | undefined;
   set(key: string, value: string, ttlSeconds: number): void;

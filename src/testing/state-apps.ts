@@ -37,7 +37,14 @@ export interface CorpState {
   tokens: TokenBook;
 }
 
-/** The corp secret a stand-in accepts unless told otherwise (a fake, fixed value). */
+/**
+ * The corp secret a stand-in accepts unless told otherwise (a fake, fixed value).
+ *
+ * @example
+ * ```ts
+ * wechatSession({ wecom: { corpId: wechat.corpId!, corpSecret: DEFAULT_CORP_SECRET, apiBaseUrl: wechat.url } });
+ * ```
+ */
 export const DEFAULT_CORP_SECRET = 'standinCorpSecret0standinCorpSecret0standin';
 
 /** Makes a token book with the stand-in's clock and lifetime. */

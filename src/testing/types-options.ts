@@ -2,7 +2,14 @@
  * Options of `startWechatStandIn`: the apps, third-party platform and WeCom corp it serves.
  */
 
-/** A further mini-program the stand-in serves with its own AppSecret. */
+/**
+ * A further mini-program the stand-in serves with its own AppSecret.
+ *
+ * @example
+ * ```ts
+ * const wechat = await startWechatStandIn({ apps: [{ appId: 'wx1111111111111111', appSecret: 'a'.repeat(32) }] });
+ * ```
+ */
 export interface StandInAppInput {
   appId: string;
   appSecret: string;
@@ -12,6 +19,12 @@ export interface StandInAppInput {
  * A third-party platform ("component"). Its authorized apps log in through
  * `sns/component/jscode2session` and call WeChat with their
  * authorizer_access_token; they have no AppSecret here.
+ *
+ * @example
+ * ```ts
+ * const wechat = await startWechatStandIn({ component: { appId: 'wxc0000000000000cp', authorized: ['wx2222222222222222'] } });
+ * const token = wechat.componentAccessToken;
+ * ```
  */
 export interface StandInComponentInput {
   /** The platform's component AppID. */
@@ -24,7 +37,15 @@ export interface StandInComponentInput {
   unauthorized?: readonly string[];
 }
 
-/** A WeCom (企业微信) corp, served on the same base URL (`cgi-bin/gettoken`, `cgi-bin/miniprogram/jscode2session`). */
+/**
+ * A WeCom (企业微信) corp, served on the same base URL (`cgi-bin/gettoken`, `cgi-bin/miniprogram/jscode2session`).
+ *
+ * @example
+ * ```ts
+ * const wechat = await startWechatStandIn({ wecom: { corpId: 'ww0000000000000001', corpSecret: 'c'.repeat(32) } });
+ * const code = wechat.issueWecomCode({ userId: 'zhangsan' }); // what wx.qy.login returns
+ * ```
+ */
 export interface StandInWecomInput {
   corpId: string;
   /** The secret of the WeCom app the mini-program is linked to. Default a fixed 43-character string. */

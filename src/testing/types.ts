@@ -3,7 +3,15 @@
  */
 export type { StandInAppInput, StandInComponentInput, StandInWecomInput, WechatStandInOptions } from './types-options.js';
 
-/** The WeChat APIs the stand-in answers, as named in {@link WechatStandIn.calls}. */
+/**
+ * The WeChat APIs the stand-in answers, as named in {@link WechatStandIn.calls}.
+ *
+ * @example
+ * ```ts
+ * const api: StandInApi = 'jscode2session';
+ * expect(standIn.calls[api]).toBe(1);
+ * ```
+ */
 export type StandInApi =
   | 'jscode2session'
   | 'stable_token'
@@ -35,19 +43,41 @@ export const STAND_IN_APIS: readonly StandInApi[] = [
   'wecom/jscode2session',
 ];
 
-/** A phone number: a bare number (mainland China, country code 86) or its parts. */
+/**
+ * A phone number: a bare number (mainland China, country code 86) or its parts.
+ *
+ * @example
+ * ```ts
+ * wechat.issuePhoneCode(openid, '13800138000');
+ * wechat.issuePhoneCode(openid, { phoneNumber: '+1 2025550123', purePhoneNumber: '2025550123', countryCode: '1' });
+ * ```
+ */
 export type PhoneInput =
   | string
   | { phoneNumber?: string; purePhoneNumber?: string; countryCode?: string };
 
-/** The phone record as WeChat describes it (countryCode as a string, as in decrypted payloads). */
+/**
+ * The phone record as WeChat describes it (countryCode as a string, as in decrypted payloads).
+ *
+ * @example
+ * ```ts
+ * const expected: PhoneRecord = { phoneNumber: '13800138000', purePhoneNumber: '13800138000', countryCode: '86' };
+ * ```
+ */
 export interface PhoneRecord {
   phoneNumber: string;
   purePhoneNumber: string;
   countryCode: string;
 }
 
-/** Profile fields of the legacy `wx.getUserInfo` payload. */
+/**
+ * Profile fields of the legacy `wx.getUserInfo` payload.
+ *
+ * @example
+ * ```ts
+ * const payload = standIn.encryptUserInfo('oUser', { nickName: 'Alice', city: 'Shenzhen' });
+ * ```
+ */
 export interface UserInfoInput {
   nickName: string;
   gender: number;
@@ -58,7 +88,14 @@ export interface UserInfoInput {
   avatarUrl: string;
 }
 
-/** A user as known to {@link WechatStandIn.issueLoginCode}. */
+/**
+ * A user as known to {@link WechatStandIn.issueLoginCode}.
+ *
+ * @example
+ * ```ts
+ * const code = standIn.issueLoginCode({ openid: 'oUser', unionid: 'uUser', blocked: false });
+ * ```
+ */
 export interface StandInUserInput {
   /** Default a random `'o'` + 27 base64url characters. */
   openid?: string;
@@ -75,7 +112,14 @@ export interface StandInUserInput {
   appId?: string;
 }
 
-/** A member known to {@link WechatStandIn.issueWecomCode}. */
+/**
+ * A member known to {@link WechatStandIn.issueWecomCode}.
+ *
+ * @example
+ * ```ts
+ * const code = wechat.issueWecomCode({ userId: 'zhangsan' });
+ * ```
+ */
 export interface StandInWecomUserInput {
   /** The WeCom userid. Default a random `'user'` + 12 hex characters. */
   userId?: string;
@@ -92,6 +136,11 @@ export interface StandInWecomUserInput {
  * - `'http500'`: HTTP 500;
  * - `'reset'`: the socket is destroyed;
  * - `{ errcode, errmsg? }`: that errcode with HTTP 200.
+ *
+ * @example
+ * ```ts
+ * standIn.fail({ errcode: 45011 }, { api: 'jscode2session', times: 1 }); // the next login is rate-limited
+ * ```
  */
 export type StandInFaultMode =
   | 'busy'
@@ -102,7 +151,14 @@ export type StandInFaultMode =
   | 'reset'
   | { errcode: number; errmsg?: string };
 
-/** Which calls a fault applies to. */
+/**
+ * Which calls a fault applies to.
+ *
+ * @example
+ * ```ts
+ * standIn.fail('slow', { api: 'getuserphonenumber', delayMs: 6000 }); // past the client's timeout
+ * ```
+ */
 export interface StandInFaultOptions {
   /** Default `'all'`. */
   api?: StandInApi | 'all';
