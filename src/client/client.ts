@@ -10,6 +10,7 @@ import type { HttpSettings } from './http.js';
 import { CallLimiter } from './limiter.js';
 import { redeemPhoneCode, type PhoneCodeOptions } from './phone.js';
 import { reported } from './reported.js';
+import { ApiSecurity } from './signed-call.js';
 import { resetSessionKey } from './reset-session-key.js';
 import { appTokens } from './token-kinds.js';
 import type { TokenSource } from './token-source.js';
@@ -26,6 +27,8 @@ export class ClientParts {
     readonly tokens: TokenSource,
     /** This app's jscode2session: with its own secret, or through a third-party platform. */
     readonly login: (code: string) => Promise<Code2SessionResult>,
+    /** Set when the app's calls are signed and encrypted (API security). */
+    readonly security?: ApiSecurity,
   ) {}
 }
 
@@ -45,13 +48,14 @@ export interface PlatformTokens {
 
 /** The parts of one mini-program: by its own AppSecret, or through a third-party platform. */
 export function appClientParts(config: HttpConfig, app: AppConfig, store: GuardedStore | undefined, http: HttpSettings, platform?: PlatformTokens): ClientParts {
+  const security = app.apiSecurity && new ApiSecurity(app.apiSecurity, config.now);
   if (platform) {
     const { componentAppId, componentToken } = platform;
-    return new ClientParts(app.appId, http, platform.authorizerToken, (code) => componentCode2Session(http, { appId: app.appId, componentAppId, componentToken }, code));
+    return new ClientParts(app.appId, http, platform.authorizerToken, (code) => componentCode2Session(http, { appId: app.appId, componentAppId, componentToken }, code), security);
   }
   const credentials = { appId: app.appId, appSecret: app.appSecret! };
   const tokens = new AccessTokenManager(http, { kind: appTokens(http, { ...credentials, mode: config.accessToken }), store, now: config.now });
-  return new ClientParts(app.appId, http, tokens, (code) => code2Session(http, credentials, code));
+  return new ClientParts(app.appId, http, tokens, (code) => code2Session(http, credentials, code), security);
 }
 
 /**
@@ -73,6 +77,7 @@ export class WechatClient {
   readonly #http: HttpSettings;
   readonly #tokens: TokenSource;
   readonly #login: (code: string) => Promise<Code2SessionResult>;
+  readonly #security: ApiSecurity | undefined;
 
   constructor(options: WechatClientOptions | ClientParts) {
     let parts: ClientParts;
@@ -88,6 +93,7 @@ export class WechatClient {
     this.#http = parts.http;
     this.#tokens = parts.tokens;
     this.#login = parts.login;
+    this.#security = parts.security;
   }
 
   /**
@@ -114,7 +120,7 @@ export class WechatClient {
    * ```
    */
   getPhoneNumber(code: string, options: PhoneCodeOptions = {}): Promise<WechatPhone> {
-    return reported(this.#http, 'getuserphonenumber', () => redeemPhoneCode(this.#http, this.#tokens, this.appId, code, options));
+    return reported(this.#http, 'getuserphonenumber', () => redeemPhoneCode(this.#http, this.#tokens, this.appId, code, options, this.#security));
   }
 
   /**

@@ -1,6 +1,7 @@
 /**
  * Everything one stand-in remembers, shared by its routes.
  */
+import type { IncomingHttpHeaders } from 'node:http';
 import { newOpenid, newUserId } from './crypto-helpers.js';
 import { buildApps, buildComponent, buildCorp, nonEmpty, type AppState, type ComponentState, type CorpState } from './state-apps.js';
 import { CallBook } from './state-calls.js';
@@ -33,6 +34,10 @@ export const DEFAULT_APP_SECRET = '5ec7e75ec7e75ec7e75ec7e75ec7e7aa';
 export interface RouteRequest {
   query: URLSearchParams;
   body: string;
+  /** Request headers (API security reads its `Wechatmp-*` ones). */
+  headers?: IncomingHttpHeaders;
+  /** The full URL the caller used, without its query (API security signs it). */
+  urlpath?: string;
 }
 
 function positiveSeconds(value: number | undefined, fallback: number, name: string): number {
