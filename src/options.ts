@@ -14,9 +14,22 @@ import type { WechatRequestSession } from './types.js';
  * its own id on the session (`await session.save({ userId })`). Fields it
  * resolves are added to the login answer of `wechatRouter` (and kept in
  * `res.locals.wechatLogin` for `wechatLogin`). A rejection answers the
- * request through the usual error path; the session is then ended.
+ * request through the usual error path; the session is then ended. The
+ * third argument holds the user's risk rank when `riskRank` is set.
  */
-export type LoginHook = (session: WechatRequestSession, req: Request) => void | Record<string, unknown> | Promise<void | Record<string, unknown>>;
+export type LoginHook = (
+  session: WechatRequestSession,
+  req: Request,
+  info: LoginInfo,
+) => void | Record<string, unknown> | Promise<void | Record<string, unknown>>;
+
+/** What else the login learnt, for `onLogin`: the risk rank when `riskRank` is set and WeChat answered. */
+export interface LoginInfo {
+  /** `risk_rank` of `getuserriskrank`, 0 to 4. */
+  riskRank?: number;
+  /** Its `unoin_id` (sic), when WeChat sent one. */
+  riskUnionId?: number;
+}
 
 /** One mini-program of several (`apps`): its AppID, and its AppSecret outside third-party-platform mode. */
 export interface WechatAppOptions {

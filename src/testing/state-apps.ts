@@ -24,6 +24,18 @@ export interface AppState {
   tokens: TokenBook;
   /** Set when the app's signable calls must be signed and encrypted. */
   security?: StandInSecurity;
+  /** `getuserriskrank` answers per openid: rank and unoin_id. */
+  risk: Map<string, { rank: number; unionId: number }>;
+  /** `getuserencryptkey` keys per openid, newest last. */
+  encryptKeys: Map<string, EncryptKeyInfo[]>;
+}
+
+/** One key of the encrypted network channel, as `getuserencryptkey` lists it. */
+export interface EncryptKeyInfo {
+  encrypt_key: string;
+  version: number;
+  iv: string;
+  create_time: number;
 }
 
 /** The third-party platform; its first component_access_token is issued at start-up. */
@@ -64,7 +76,7 @@ export function buildApps(options: WechatStandInOptions, main: { appId: string; 
   const apps = new Map<string, AppState>();
   const add = (appId: string, kind: AppKind, appSecret?: string, security?: StandInSecurity): void => {
     if (apps.has(appId)) throw new TypeError(`appid ${appId} is given more than once`);
-    const app: AppState = { appId, kind, users: new UserBook(), tokens: tokens() };
+    const app: AppState = { appId, kind, users: new UserBook(), tokens: tokens(), risk: new Map(), encryptKeys: new Map() };
     if (appSecret !== undefined) app.appSecret = appSecret;
     if (security) app.security = security;
     apps.set(appId, app);

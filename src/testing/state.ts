@@ -6,6 +6,7 @@ import { newOpenid, newUserId } from './crypto-helpers.js';
 import { buildApps, buildComponent, buildCorp, nonEmpty, type AppState, type ComponentState, type CorpState } from './state-apps.js';
 import { CallBook } from './state-calls.js';
 import { CodeBook } from './state-codes.js';
+import { EncryptedBook } from './state-encrypted.js';
 import { TokenBook } from './state-tokens.js';
 import { checkId, toPhoneRecord, type StandInUser } from './state-users.js';
 import type { PhoneInput, StandInUserInput, StandInWecomUserInput, WechatStandInOptions } from './types.js';
@@ -58,6 +59,7 @@ export class StandInState {
   readonly corp: CorpState | undefined;
   readonly codes: CodeBook;
   readonly calls: CallBook;
+  readonly encrypted: EncryptedBook;
   omitPhoneInfoLeft = 0;
 
   constructor(options: WechatStandInOptions = {}) {
@@ -75,6 +77,7 @@ export class StandInState {
     this.component = buildComponent(options.component, tokens);
     this.corp = buildCorp(options.wecom, tokens);
     this.codes = new CodeBook(this.now, codeTtl * 1000);
+    this.encrypted = new EncryptedBook(this.now);
     this.calls = new CallBook([...this.apps.keys(), ...(this.corp ? [this.corp.corpId] : [])]);
   }
 
