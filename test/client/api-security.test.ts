@@ -1,5 +1,6 @@
 import { constants, createCipheriv, randomBytes, sign } from 'node:crypto';
 import { generateApiSecurityKeys, startWechatStandIn, type WechatStandIn } from '../../src/testing/index.js';
+import { getWechatClient } from '../../src/index.js';
 import { startHarness, type Harness } from '../support/harness.js';
 
 const keys = generateApiSecurityKeys();
@@ -152,5 +153,25 @@ describe('API security: getuserphonenumber signed, encrypted and verified', () =
     const again = await h.post('/api/phone', { code }, token);
     expect(again.status).toBe(401);
     expect(again.body.error.code).toBe('WECHAT_CODE_INVALID');
+  });
+
+  it('signs the newer calls too: checkencryptedmsg, getuserriskrank, getuserencryptkey (the stand-in refuses them unsigned)', async () => {
+    const wx = getWechatClient(h.options);
+    const { openid } = await h.login();
+    const seen: { url: string; signed: boolean; body: string }[] = [];
+    tamper = async (url, init) => {
+      seen.push({ url, signed: new Headers(init.headers).has('wechatmp-signature'), body: String(init.body) });
+      return fetch(url, init);
+    };
+    expect((await wx.checkEncryptedData(wechat.encryptPhone(openid).encryptedData)).valid).toBe(true);
+    expect(await wx.getUserRiskRank({ openid, scene: 0, clientIp: '127.0.0.1' })).toEqual({ riskRank: 0, unionId: 0 });
+    expect(await wx.getUserEncryptKey({ openid, sessionKey: wechat.sessionKeyOf(openid)! })).toHaveLength(1);
+    const calls = seen.filter((c) => !c.url.includes('/cgi-bin/'));
+    expect(calls).toHaveLength(3);
+    for (const call of calls) {
+      expect(call.signed).toBe(true);
+      expect([...new URL(call.url).searchParams.keys()]).toEqual(['access_token']);
+      expect(call.body).not.toContain(openid);
+    }
   });
 });
