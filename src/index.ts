@@ -31,3 +31,4 @@ export type { RiskRank, RiskRankQuery } from './client/business.js';
 export type { UserEncryptKey } from './client/encrypt-key.js';
 export type { ApiSecurityOptions } from './crypto/api-security-keys.js';
 export type { RiskRankOptions } from './option-extras.js';
+export type { LoginInfo } from './options.js';

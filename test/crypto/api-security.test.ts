@@ -1,4 +1,6 @@
 import { constants, generateKeyPairSync, verify } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { ApiSecurityKeys } from '../../src/crypto/api-security-keys.js';
 import { additionalData, sealRequest, signedText } from '../../src/crypto/api-security.js';
 import { wechatSession } from '../../src/index.js';
@@ -59,6 +61,11 @@ describe('apiSecurity option checks at start-up', () => {
     expect(start(options)).not.toThrow();
     expect(start({ ...options, privateKey: pem(app.privateKey, 'pkcs8') }, true)).not.toThrow();
     expect(start({ ...options, platformPublicKey: pem(platform.publicKey, 'pkcs1') })).not.toThrow();
+  });
+
+  it('accepts an X.509 platform certificate as platformPublicKey', () => {
+    const certificate = readFileSync(join(__dirname, '../fixtures/api-security/platform-cert.pem'), 'utf8');
+    expect(start({ ...options, platformPublicKey: certificate })).not.toThrow();
   });
 
   it.each([
