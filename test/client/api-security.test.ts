@@ -1,4 +1,5 @@
 import { constants, createCipheriv, randomBytes, sign } from 'node:crypto';
+import { inspect } from 'node:util';
 import { generateApiSecurityKeys, startWechatStandIn, type WechatStandIn } from '../../src/testing/index.js';
 import { getWechatClient } from '../../src/index.js';
 import { startHarness, type Harness } from '../support/harness.js';
@@ -173,5 +174,11 @@ describe('API security: getuserphonenumber signed, encrypted and verified', () =
       expect([...new URL(call.url).searchParams.keys()]).toEqual(['access_token']);
       expect(call.body).not.toContain(openid);
     }
+  });
+
+  it('never shows a key in the context or the client, printed at any depth', () => {
+    const shown = [inspect(getWechatClient(h.options), { depth: 20 }), JSON.stringify(getWechatClient(h.options)), inspect(h.options.apiSecurity && getWechatClient(h.options), { showHidden: true, depth: 20 })].join('\n');
+    expect(shown).not.toContain(keys.server.aesKey);
+    expect(shown).not.toContain('PRIVATE KEY');
   });
 });

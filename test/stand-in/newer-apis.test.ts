@@ -38,6 +38,11 @@ it('getuserriskrank answers the rank set per openid, with unoin_id (sic)', async
   expect((await post('/wxa/getuserriskrank', { ...body, openid: 'oUnranked' })).json.risk_rank).toBe(0);
   expect((await post('/wxa/getuserriskrank', { ...body, scene: 7 })).json.errcode).toBe(40097);
   expect(() => wechat.setRiskRank('o', 5)).toThrow(TypeError);
+  const control = await fetch(`${wechat.url}/__standin/risk-rank`, { method: 'POST', body: JSON.stringify({ openid: 'oByControl', rank: 4 }) });
+  expect(control.status).toBe(200);
+  expect((await post('/wxa/getuserriskrank', { ...body, openid: 'oByControl' })).json.risk_rank).toBe(4);
+  const bad = await fetch(`${wechat.url}/__standin/risk-rank`, { method: 'POST', body: JSON.stringify({ openid: 'oByControl', rank: 9 }) });
+  expect(bad.status).toBe(400);
 });
 
 it('getuserencryptkey takes everything in the query: a body is 87009', async () => {
