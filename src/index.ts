@@ -27,3 +27,8 @@ export { maskPhone, type WechatLogger } from './log.js';
 export type { WechatEventHandlers, WechatEventMap, WechatEventName } from './events.js';
 export { WechatSession } from './session/handle.js';
 export type { WechatSessionData, WechatRequestSession, WechatPhone, WechatUserInfo } from './types.js';
+export type { RiskRank, RiskRankQuery } from './client/business.js';
+export type { UserEncryptKey } from './client/encrypt-key.js';
+export type { ApiSecurityOptions } from './crypto/api-security-keys.js';
+export type { RiskRankOptions } from './option-extras.js';
+export type { LoginInfo } from './options.js';

@@ -1,7 +1,9 @@
 import type { Request } from 'express';
 import type { AccessTokenMode } from './client/access-token.js';
 import { EVENT_NAMES, type WechatEventHandlers } from './events.js';
+import type { ApiSecurityKeys, ApiSecurityOptions } from './crypto/api-security-keys.js';
 import type { WechatLogger } from './log.js';
+import { apiSecurityOf, parseRiskRank, type RiskRankConfig, type RiskRankOptions } from './option-extras.js';
 import { baseUrl, fail, flag, type Input, logger, optionalFunction, positive, refuseUnknown, wholeNumber } from './option-checks.js';
 import type { WechatStore } from './store.js';
 import type { WechatRequestSession } from './types.js';
@@ -12,7 +14,8 @@ import type { WechatRequestSession } from './types.js';
  * its own id on the session (`await session.save({ userId })`). Fields it
  * resolves are added to the login answer of `wechatRouter` (and kept in
  * `res.locals.wechatLogin` for `wechatLogin`). A rejection answers the
- * request through the usual error path; the session is then ended.
+ * request through the usual error path; the session is then ended. The
+ * third argument holds the user's risk rank when `riskRank` is set.
  *
  * @example
  * ```ts
@@ -23,7 +26,28 @@ import type { WechatRequestSession } from './types.js';
  * };
  * ```
  */
-export type LoginHook = (session: WechatRequestSession, req: Request) => void | Record<string, unknown> | Promise<void | Record<string, unknown>>;
+export type LoginHook = (
+  session: WechatRequestSession,
+  req: Request,
+  info: LoginInfo,
+) => void | Record<string, unknown> | Promise<void | Record<string, unknown>>;
+
+/**
+ * What else the login learnt, for `onLogin`: the risk rank when `riskRank` is set and WeChat answered.
+ *
+ * @example
+ * ```ts
+ * const onLogin: LoginHook = async (session, req, { riskRank }) => {
+ *   if (riskRank !== undefined && riskRank >= 2) await session.save({ reviewed: false });
+ * };
+ * ```
+ */
+export interface LoginInfo {
+  /** `risk_rank` of `getuserriskrank`, 0 to 4. */
+  riskRank?: number;
+  /** Its `unoin_id` (sic), when WeChat sent one. */
+  riskUnionId?: number;
+}
 
 /**
  * One mini-program of several (`apps`): its AppID, and its AppSecret outside third-party-platform mode.
@@ -36,6 +60,8 @@ export type LoginHook = (session: WechatRequestSession, req: Request) => void | 
 export interface WechatAppOptions {
   appId: string;
   appSecret?: string;
+  /** This app's API security keys (API 安全), see {@link WechatClientOptions.apiSecurity}. */
+  apiSecurity?: ApiSecurityOptions;
 }
 
 /**
@@ -82,6 +108,14 @@ export interface WechatClientOptions {
   /** The mini-program's AppID (one mini-program; for several, `apps`). */
   appId: string;
   appSecret: string;
+  /**
+   * API security (API 安全): the calls that support it (getuserphonenumber,
+   * checkencryptedmsg, getuserriskrank, getuserencryptkey) are encrypted and
+   * signed, and each answer is verified with the platform key and decrypted;
+   * an answer that does not verify is 502 `WECHAT_UPSTREAM_ERROR`. No extra
+   * WeChat call. Default off.
+   */
+  apiSecurity?: ApiSecurityOptions;
   /** Default `https://api.weixin.qq.com`; https only, but for a loopback stand-in in tests. */
   apiBaseUrl?: string;
   /**
@@ -175,6 +209,14 @@ export interface WechatSessionOptions extends Omit<WechatClientOptions, 'appId' 
    * fails the logout. Default false.
    */
   resetSessionKeyOnLogout?: boolean;
+  /**
+   * In the legacy phone flow, confirm with WeChat (`checkencryptedmsg`, one
+   * call per phone number read) that it produced the encryptedData; 400
+   * `WECHAT_BAD_REQUEST` when it did not. Default false.
+   */
+  checkEncryptedPhone?: boolean;
+  /** Ask WeChat the user's risk rank at each login (`getuserriskrank`); see {@link RiskRankOptions}. Default off. */
+  riskRank?: RiskRankOptions | false;
 }
 
 /**
@@ -207,13 +249,14 @@ export const DEFAULTS = {
   verifySessionKey: false,
   bindPhoneCode: true,
   resetSessionKeyOnLogout: false,
+  checkEncryptedPhone: false,
 } as const;
 
 const OPTION_NAMES = [
   'appId', 'appSecret', 'apiBaseUrl', 'backupApiBaseUrl', 'timeout', 'retries', 'retryDelay', 'maxConcurrentCalls', 'maxQueuedCalls', 'accessToken', 'store', 'storeTimeout',
   'fetch', 'now', 'logger', 'ttl', 'renewAfter', 'bearer', 'tokenHeader', 'singleSession', 'maxSessionsPerUser',
   'bodyLimit', 'bodyTimeout', 'on', 'onLogin', 'passErrors', 'verifySessionKey', 'bindPhoneCode', 'resetSessionKeyOnLogout',
-  'apps', 'component', 'authorizerAccessToken', 'wecom',
+  'apiSecurity', 'checkEncryptedPhone', 'riskRank', 'apps', 'component', 'authorizerAccessToken', 'wecom',
 ] as const satisfies readonly (keyof WechatSessionOptions)[];
 
 /**
@@ -231,6 +274,8 @@ export interface AppConfig {
   appId: string;
   /** Absent in third-party-platform mode. */
   appSecret?: string;
+  /** Set when the app's calls are signed and encrypted. */
+  apiSecurity?: ApiSecurityKeys;
 }
 
 /** How the library talks to WeChat, whichever app it speaks for. */
@@ -250,7 +295,7 @@ export interface HttpConfig {
 }
 
 /** What the WeChat client of one app needs. */
-export type ClientConfig = HttpConfig & { appId: string; appSecret: string };
+export type ClientConfig = HttpConfig & { appId: string; appSecret: string; apiSecurity?: ApiSecurityKeys };
 
 /** What the session manager needs: no credentials. */
 export interface SessionPolicy {
@@ -278,6 +323,8 @@ export interface Config {
   verifySessionKey: boolean;
   bindPhoneCode: boolean;
   resetSessionKeyOnLogout: boolean;
+  checkEncryptedPhone: boolean;
+  riskRank: RiskRankConfig | undefined;
 }
 
 function checkStore(store: unknown): WechatStore | undefined {
@@ -330,7 +377,8 @@ function singleApp(o: Input): AppConfig {
   if (typeof o.appSecret !== 'string' || o.appSecret.length === 0) {
     throw new TypeError('express-wechat-session: `appSecret` must be a non-empty string (set WECHAT_APP_SECRET)');
   }
-  return { appId: o.appId, appSecret: o.appSecret };
+  const apiSecurity = apiSecurityOf(o.apiSecurity, 'apiSecurity');
+  return { appId: o.appId, appSecret: o.appSecret, ...(apiSecurity && { apiSecurity }) };
 }
 function tokenHeaderOf(o: Input, bearer: boolean): string | undefined {
   const header = o.tokenHeader === undefined ? DEFAULTS.tokenHeader : o.tokenHeader;
@@ -345,7 +393,7 @@ export function parseClientOptions(input: WechatClientOptions): ClientConfig {
   const o = input as unknown as Input;
   refuseUnknown(o, OPTION_NAMES);
   const app = singleApp(o);
-  return { ...httpConfig(o), appId: app.appId, appSecret: app.appSecret! };
+  return { ...httpConfig(o), ...app, appSecret: app.appSecret! };
 }
 
 /** Check the options once, at start-up; throws a `TypeError` that says what to fix. */
@@ -381,6 +429,8 @@ export function parseOptions(input: WechatSessionOptions): Config {
     verifySessionKey: flag(o, 'verifySessionKey', DEFAULTS.verifySessionKey),
     bindPhoneCode: flag(o, 'bindPhoneCode', DEFAULTS.bindPhoneCode),
     resetSessionKeyOnLogout: flag(o, 'resetSessionKeyOnLogout', DEFAULTS.resetSessionKeyOnLogout),
+    checkEncryptedPhone: flag(o, 'checkEncryptedPhone', DEFAULTS.checkEncryptedPhone),
+    riskRank: parseRiskRank(o),
   };
 }
 
@@ -392,6 +442,7 @@ function parsePlatforms(o: Input): Pick<Config, 'apps' | 'component' | 'authoriz
   const wecom = parseWecom(o.wecom);
   let apps: AppConfig[];
   if (o.apps !== undefined) {
+    if (o.apiSecurity !== undefined) fail('apiSecurity', 'given inside each `apps` entry when `apps` lists the mini-programs', 'a top-level value');
     if (o.appId !== undefined || o.appSecret !== undefined) fail('appId', 'left out when `apps` lists the mini-programs', o.appId ?? 'an appSecret');
     apps = parseApps(o.apps, component !== undefined);
   } else if (component) {
@@ -410,17 +461,18 @@ function parseApps(value: unknown, componentMode: boolean): AppConfig[] {
   if (!Array.isArray(value) || value.length === 0) fail('apps', 'a non-empty array of { appId, appSecret }', value);
   const seen = new Set<string>();
   return value.map((entry: unknown, i) => {
-    const { appId, appSecret, ...rest } = (entry ?? {}) as Record<string, unknown>;
+    const { appId, appSecret, apiSecurity: security, ...rest } = (entry ?? {}) as Record<string, unknown>;
     refuseUnknown(rest, []);
+    const apiSecurity = apiSecurityOf(security, `apps[${i}].apiSecurity`);
     if (typeof appId !== 'string' || !APP_ID_SHAPE.test(appId)) fail(`apps[${i}].appId`, "an AppID of WeChat's shape (wx and 16 letters or digits)", appId);
     if (seen.has(appId)) fail(`apps[${i}].appId`, 'listed once', appId);
     seen.add(appId);
     if (componentMode) {
       if (appSecret !== undefined) fail(`apps[${i}].appSecret`, 'left out with `component` (the platform logs in for the app)', 'a secret');
-      return { appId };
+      return { appId, ...(apiSecurity && { apiSecurity }) };
     }
     if (typeof appSecret !== 'string' || !appSecret) fail(`apps[${i}].appSecret`, 'the AppSecret of that mini-program', appSecret === undefined ? undefined : 'an empty or non-string value');
-    return { appId, appSecret };
+    return { appId, appSecret, ...(apiSecurity && { apiSecurity }) };
   });
 }
 

@@ -10,6 +10,9 @@ import type { HttpSettings } from './http.js';
 import { CallLimiter } from './limiter.js';
 import { redeemPhoneCode, type PhoneCodeOptions } from './phone.js';
 import { reported } from './reported.js';
+import { ApiSecurity } from './signed-call.js';
+import { type BusinessCallParts, checkEncryptedData, getUserRiskRank, type RiskRank, type RiskRankQuery } from './business.js';
+import { EncryptKeyCache, type UserEncryptKey } from './encrypt-key.js';
 import { resetSessionKey } from './reset-session-key.js';
 import { appTokens } from './token-kinds.js';
 import type { TokenSource } from './token-source.js';
@@ -34,6 +37,10 @@ export class ClientParts {
     readonly tokens: TokenSource,
     /** This app's jscode2session: with its own secret, or through a third-party platform. */
     readonly login: (code: string) => Promise<Code2SessionResult>,
+    /** Set when the app's calls are signed and encrypted (API security). */
+    readonly security?: ApiSecurity,
+    /** Clock, ms since the epoch (key caches). */
+    readonly now: () => number = Date.now,
   ) {}
 }
 
@@ -53,13 +60,14 @@ export interface PlatformTokens {
 
 /** The parts of one mini-program: by its own AppSecret, or through a third-party platform. */
 export function appClientParts(config: HttpConfig, app: AppConfig, store: GuardedStore | undefined, http: HttpSettings, platform?: PlatformTokens): ClientParts {
+  const security = app.apiSecurity && new ApiSecurity(app.apiSecurity, config.now);
   if (platform) {
     const { componentAppId, componentToken } = platform;
-    return new ClientParts(app.appId, http, platform.authorizerToken, (code) => componentCode2Session(http, { appId: app.appId, componentAppId, componentToken }, code));
+    return new ClientParts(app.appId, http, platform.authorizerToken, (code) => componentCode2Session(http, { appId: app.appId, componentAppId, componentToken }, code), security, config.now);
   }
   const credentials = { appId: app.appId, appSecret: app.appSecret! };
   const tokens = new AccessTokenManager(http, { kind: appTokens(http, { ...credentials, mode: config.accessToken }), store, now: config.now });
-  return new ClientParts(app.appId, http, tokens, (code) => code2Session(http, credentials, code));
+  return new ClientParts(app.appId, http, tokens, (code) => code2Session(http, credentials, code), security, config.now);
 }
 
 /**
@@ -81,6 +89,8 @@ export class WechatClient {
   readonly #http: HttpSettings;
   readonly #tokens: TokenSource;
   readonly #login: (code: string) => Promise<Code2SessionResult>;
+  readonly #security: ApiSecurity | undefined;
+  readonly #encryptKeys: EncryptKeyCache;
 
   constructor(options: WechatClientOptions | ClientParts) {
     let parts: ClientParts;
@@ -96,6 +106,8 @@ export class WechatClient {
     this.#http = parts.http;
     this.#tokens = parts.tokens;
     this.#login = parts.login;
+    this.#security = parts.security;
+    this.#encryptKeys = new EncryptKeyCache(parts.now);
   }
 
   /**
@@ -122,7 +134,7 @@ export class WechatClient {
    * ```
    */
   getPhoneNumber(code: string, options: PhoneCodeOptions = {}): Promise<WechatPhone> {
-    return reported(this.#http, 'getuserphonenumber', () => redeemPhoneCode(this.#http, this.#tokens, this.appId, code, options));
+    return reported(this.#http, 'getuserphonenumber', () => redeemPhoneCode(this.#http, this.#tokens, this.appId, code, options, this.#security));
   }
 
   /**
@@ -181,6 +193,50 @@ export class WechatClient {
    */
   resetSessionKey(openid: string, sessionKey: string): Promise<void> {
     return reported(this.#http, 'resetusersessionkey', () => resetSessionKey(this.#http, this.#tokens, openid, sessionKey));
+  }
+
+  get #business(): BusinessCallParts {
+    return { http: this.#http, tokens: this.#tokens, security: this.#security, appId: this.appId };
+  }
+
+  /**
+   * Whether WeChat produced this phone-number `encryptedData` in the last 3
+   * days (`POST /wxa/business/checkencryptedmsg`, hash of the base64 text).
+   *
+   * @example
+   * ```ts
+   * if (!(await wx.checkEncryptedData(body.encryptedData)).valid) refuse();
+   * ```
+   */
+  checkEncryptedData(encryptedData: string): Promise<{ valid: boolean; createTime?: number }> {
+    return reported(this.#http, 'checkencryptedmsg', () => checkEncryptedData(this.#business, encryptedData));
+  }
+
+  /**
+   * The user's risk rank, 0 to 4 (`POST /wxa/getuserriskrank`); `unionId` is
+   * WeChat's `unoin_id` (sic).
+   *
+   * @example
+   * ```ts
+   * const { riskRank } = await wx.getUserRiskRank({ openid, scene: 0, clientIp: req.ip });
+   * ```
+   */
+  getUserRiskRank(query: RiskRankQuery): Promise<RiskRank> {
+    return reported(this.#http, 'getuserriskrank', () => getUserRiskRank(this.#business, query));
+  }
+
+  /**
+   * The user's last 3 keys of the encrypted network channel
+   * (`wx.getUserCryptoManager()`), newest first, from
+   * `POST /wxa/business/getuserencryptkey`; kept per user until the newest expires.
+   *
+   * @example
+   * ```ts
+   * const [newest] = await wx.getUserEncryptKey({ openid, sessionKey });
+   * ```
+   */
+  getUserEncryptKey(session: { openid: string; sessionKey: string }): Promise<UserEncryptKey[]> {
+    return reported(this.#http, 'getuserencryptkey', () => this.#encryptKeys.get(this.#business, session));
   }
 
   /** How many access tokens this process fetched from WeChat through this client. */

@@ -30,6 +30,15 @@ export interface WechatCall {
   path: string;
   query?: Record<string, string>;
   body?: unknown;
+  /** Seals each attempt and opens its answer (API security, see signed-call.ts); the body is then the sealed one. */
+  envelope?: CallEnvelope;
+}
+
+/** How a signed call wraps one attempt: `urlpath` is the attempt's URL without its query (primary or backup). */
+export interface CallEnvelope {
+  seal(urlpath: string): { body: string; headers: Record<string, string> };
+  /** The answer's JSON once verified and decrypted; throws a `WechatError` otherwise. */
+  open(urlpath: string, headers: Headers, text: string): WechatJson;
 }
 
 export type WechatJson = Record<string, unknown>;
@@ -78,11 +87,14 @@ async function attempt(settings: HttpSettings, call: WechatCall, url: string): P
 
 async function exchangeOnce(settings: HttpSettings, call: WechatCall, url: string, signal: AbortSignal): Promise<WechatJson | Attempt> {
   let response: Response;
+  const urlpath = url.split('?')[0]!;
+  const sealed = call.envelope?.seal(urlpath);
+  const body = sealed?.body ?? (call.body === undefined ? undefined : JSON.stringify(call.body));
   try {
     response = await settings.fetch(url, {
       method: call.method,
-      headers: call.body === undefined ? undefined : { 'content-type': 'application/json' },
-      body: call.body === undefined ? undefined : JSON.stringify(call.body),
+      headers: body === undefined ? undefined : { 'content-type': 'application/json', ...sealed?.headers },
+      body,
       // WeChat never redirects: one that does is not followed (it would re-send the AppSecret elsewhere) nor retried.
       redirect: 'error',
       signal,
@@ -111,19 +123,24 @@ async function exchangeOnce(settings: HttpSettings, call: WechatCall, url: strin
     return { [RETRYABLE]: true, error: upstream(call.api, 'connection dropped mid-answer', cause) };
   }
   if (response.status >= 500) return { [RETRYABLE]: true, error: upstream(call.api, `HTTP ${response.status}`) };
+  const answer = call.envelope ? call.envelope.open(urlpath, response.headers, text) : parseAnswer(call.api, response.status, text);
+  const errcode = answer.errcode === undefined ? 0 : Number(answer.errcode);
+  if (errcode === 0) return answer;
+  const error = errcodeToError(call.api, errcode, String(answer.errmsg ?? ''));
+  if (errcode === -1) return { [RETRYABLE]: true, error };
+  throw error;
+}
+
+/** A plain answer's JSON object; an upstream error for anything else. */
+export function parseAnswer(api: string, status: number, text: string): WechatJson {
   let json: unknown;
   try {
     json = JSON.parse(text);
   } catch {
-    throw upstream(call.api, `unparsable answer (HTTP ${response.status})`);
+    throw upstream(api, `unparsable answer (HTTP ${status})`);
   }
-  if (json === null || typeof json !== 'object' || Array.isArray(json)) throw upstream(call.api, 'answer is not a JSON object');
-  const body = json as WechatJson;
-  const errcode = body.errcode === undefined ? 0 : Number(body.errcode);
-  if (errcode === 0) return body;
-  const error = errcodeToError(call.api, errcode, String(body.errmsg ?? ''));
-  if (errcode === -1) return { [RETRYABLE]: true, error };
-  throw error;
+  if (json === null || typeof json !== 'object' || Array.isArray(json)) throw upstream(api, 'answer is not a JSON object');
+  return json as WechatJson;
 }
 
 function backoff(settings: HttpSettings, retry: number): Promise<void> {

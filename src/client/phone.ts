@@ -2,7 +2,8 @@ import { checkWatermark } from '../crypto/decrypt.js';
 import { WechatError } from '../errors.js';
 import type { WechatPhone } from '../types.js';
 import type { TokenSource } from './token-source.js';
-import { callWechat, type HttpSettings } from './http.js';
+import type { HttpSettings } from './http.js';
+import { type ApiSecurity, callSigned } from './signed-call.js';
 
 /**
  * Shape a phone payload (from getuserphonenumber or a decrypted legacy
@@ -46,13 +47,14 @@ export async function redeemPhoneCode(
   appId: string,
   code: string,
   options: PhoneCodeOptions = {},
+  security?: ApiSecurity,
 ): Promise<WechatPhone> {
   if (typeof code !== 'string' || code.length === 0 || code.length > 256) {
     throw new WechatError('WECHAT_BAD_REQUEST', '`code` must be the code from getPhoneNumber', { field: 'code' });
   }
   const payload = options.openid ? { code, openid: options.openid } : { code };
   const body = await tokens.withToken((token) =>
-    callWechat(http, {
+    callSigned(http, security, appId, {
       api: 'getuserphonenumber',
       method: 'POST',
       path: '/wxa/business/getuserphonenumber',

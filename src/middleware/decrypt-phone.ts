@@ -50,6 +50,9 @@ async function fromEncryptedData(ctx: WechatSessionContext, verdicts: SessionKey
   }
   const phone = normalizePhone(data);
   if (!phone) throw new WechatError('WECHAT_BAD_REQUEST', 'encryptedData holds no phone number', { field: 'encryptedData' });
+  if (ctx.config.checkEncryptedPhone && !(await ctx.app(session.appId).client.checkEncryptedData(encryptedData)).valid) {
+    throw new WechatError('WECHAT_BAD_REQUEST', 'WeChat did not produce this encryptedData (or not in the last 3 days): ask the user to tap the phone button again', { field: 'encryptedData' });
+  }
   return phone;
 }
 

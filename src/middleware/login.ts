@@ -5,11 +5,12 @@ import { verifyUserSignature } from '../crypto/signature.js';
 import { WechatError } from '../errors.js';
 import { optionalString, readFields, stringField, type Fields } from '../http/body.js';
 import { AppFailure, middleware } from '../http/respond.js';
-import type { WechatSessionOptions } from '../options.js';
+import type { LoginInfo, WechatSessionOptions } from '../options.js';
 import type { CreatedSession, SharedLogin } from '../session/login-coalescer.js';
 import type { Identity, SessionManager } from '../session/manager.js';
 import type { WechatUserInfo } from '../types.js';
 import { contextOf, type WechatSessionContext } from '../wechat-session.js';
+import { riskOf } from './risk-rank.js';
 
 /**
  * The shape a `wx.login` code can have: 10 to 128 letters, digits, `_` or
@@ -52,7 +53,7 @@ function legacyFields(fields: Fields): LegacyUserInfo {
  * others share it), then handed to the app's `onLogin`. A hook that fails
  * ends the session it was given.
  */
-export function sessionFor(ctx: WechatSessionContext, sessions: SessionManager, shared: SharedLogin, req: Request, arrivedAt: number): Promise<CreatedSession> {
+export function sessionFor(ctx: WechatSessionContext, sessions: SessionManager, shared: SharedLogin & { info?: LoginInfo }, req: Request, arrivedAt: number): Promise<CreatedSession> {
   shared.session ??= (async (): Promise<CreatedSession> => {
     const session = await sessions.create(shared.identity);
     const { openid, unionid } = shared.identity;
@@ -60,7 +61,7 @@ export function sessionFor(ctx: WechatSessionContext, sessions: SessionManager, 
     const hook = ctx.config.onLogin;
     if (!hook) return { session };
     try {
-      const answer = await hook(session, req);
+      const answer = await hook(session, req, { ...shared.info });
       return { session, answer: answer ?? undefined };
     } catch (err) {
       await session.destroy().catch(() => undefined);
@@ -109,7 +110,11 @@ async function login(ctx: WechatSessionContext, req: Request, res: Response): Pr
   const fields = await readFields(req, ctx.config.body.limit, ctx.config.body.timeout);
   const code = stringField(fields, 'code', CODE_SHAPE, 'the code from wx.login');
   const legacy = legacyFields(fields);
-  const shared = await ctx.logins.run(`${app.appId}:${code}`, () => app.client.code2Session(code).then((identity): SharedLogin => ({ identity })));
+  const shared = await ctx.logins.run(`${app.appId}:${code}`, async (): Promise<SharedLogin & { info: LoginInfo }> => {
+    const identity = await app.client.code2Session(code);
+    const risk = await riskOf(ctx, app, identity.openid, req);
+    return { identity, info: risk ? { riskRank: risk.riskRank, ...(risk.unionId !== undefined && { riskUnionId: risk.unionId }) } : {} };
+  });
   const userInfo = userInfoOf(ctx, app.appId, shared.identity, legacy);
   const created = await sessionFor(ctx, app.sessions, shared, req, arrivedAt);
   const session = app.sessions.copy(created.session);

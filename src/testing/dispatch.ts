@@ -9,6 +9,8 @@ import { componentJscode2session } from './routes-component.js';
 import { CONTROL_PREFIX, controlOriginAllowed, controlRoute, corsHeaders, FOREIGN_ORIGIN } from './routes-control.js';
 import { corpNamed, getToken, wecomJscode2session } from './routes-wecom.js';
 import { checkSession, getUserPhoneNumber, resetUserSessionKey, tokenAppId } from './routes-wxa.js';
+import { checkEncryptedMsg, getUserEncryptKey, getUserRiskRank } from './routes-business.js';
+import { signed } from './routes-signed.js';
 import type { RouteRequest, StandInState } from './state.js';
 import type { StandInApi, WechatStandIn } from './types.js';
 
@@ -25,9 +27,12 @@ const API_ROUTES: ReadonlyMap<string, ApiRoute> = new Map<string, ApiRoute>([
   ['/sns/jscode2session', { api: 'jscode2session', handle: jscode2session, owner: named }],
   ['/cgi-bin/stable_token', { api: 'stable_token', handle: stableToken, owner: named }],
   ['/cgi-bin/token', { api: 'token', handle: classicToken, owner: named }],
-  ['/wxa/business/getuserphonenumber', { api: 'getuserphonenumber', handle: getUserPhoneNumber, owner: tokenAppId }],
+  ['/wxa/business/getuserphonenumber', { api: 'getuserphonenumber', handle: signed(getUserPhoneNumber, 'body'), owner: tokenAppId }],
   ['/wxa/checksession', { api: 'checksession', handle: checkSession, owner: tokenAppId }],
   ['/wxa/resetusersessionkey', { api: 'resetusersessionkey', handle: resetUserSessionKey, owner: tokenAppId }],
+  ['/wxa/business/checkencryptedmsg', { api: 'checkencryptedmsg', handle: signed(checkEncryptedMsg, 'body'), owner: tokenAppId }],
+  ['/wxa/getuserriskrank', { api: 'getuserriskrank', handle: signed(getUserRiskRank, 'body'), owner: tokenAppId }],
+  ['/wxa/business/getuserencryptkey', { api: 'getuserencryptkey', handle: signed(getUserEncryptKey, 'query'), owner: tokenAppId }],
   ['/sns/component/jscode2session', { api: 'component/jscode2session', handle: componentJscode2session, owner: named }],
   ['/cgi-bin/gettoken', { api: 'gettoken', handle: getToken, owner: corpNamed }],
   ['/cgi-bin/miniprogram/jscode2session', { api: 'wecom/jscode2session', handle: wecomJscode2session, owner: corpNamed }],
@@ -80,7 +85,8 @@ async function handleApi(req: IncomingMessage, res: ServerResponse, url: URL, ro
     sendTooLarge(req, res);
     return;
   }
-  const request: RouteRequest = { query: url.searchParams, body };
+  const urlpath = `http://${req.headers.host ?? 'stand-in.invalid'}${url.pathname}`;
+  const request: RouteRequest = { query: url.searchParams, body, headers: req.headers, urlpath };
   deps.state.calls.countFor(route.owner(deps.state, request), route.api);
   const proceed = (): void => answerSafely(res, () => route.handle(deps.state, request));
   const fault = deps.faults.take(route.api);

@@ -12,6 +12,8 @@
  * ```
  */
 export { startWechatStandIn } from './stand-in.js';
+export { generateApiSecurityKeys, type ServerApiSecurityKeys } from './api-security-keys.js';
+export type { StandInApiSecurityInput } from './api-security.js';
 export { encryptWechatData, loginStateSignature, userDataSignature } from './crypto-helpers.js';
 export { DEFAULT_APP_ID, DEFAULT_APP_SECRET } from './state.js';
 export { DEFAULT_CORP_SECRET } from './state-apps.js';

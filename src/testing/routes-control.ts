@@ -8,6 +8,7 @@
  * POST `wecom-login` `{userId?, corpId?}` → `{code, userId, corpId}`;
  * POST `phone-code`, `encrypt-phone`, `encrypt-userinfo` (`openid`, optional `appId`);
  * POST `authorizer-token` `{appId}` → `{accessToken}`; GET `component-token` → `{accessToken}`;
+ * POST `risk-rank` `{openid, rank, appId?, unionId?}` → `{ok}` (what getuserriskrank answers);
  * POST `fail`, `heal`, `reset-calls`, `invalidate-tokens`, `omit-phone-info`;
  * GET `calls`, `calls-by-app`, `info`.
  */
@@ -120,6 +121,11 @@ const POST_ROUTES: Readonly<Record<string, Handler>> = {
     const { appId } = appOption(body);
     if (appId === undefined) throw new TypeError('appId is required');
     return { accessToken: target.authorizerAccessToken(appId) };
+  },
+  'risk-rank': (target, body) => {
+    const unionId = optionalNumber(body, 'unionId');
+    target.setRiskRank(requiredOpenid(body), Number(body.rank), { ...appOption(body), ...(unionId !== undefined && { unionId }) });
+    return { ok: true };
   },
   fail,
   heal: (target) => (target.heal(), { ok: true }),

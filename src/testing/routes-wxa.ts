@@ -13,14 +13,14 @@ import type { StandInUser } from './state-users.js';
  * carries, or the errcode answer: missing 41001, unknown 40014, replaced or
  * revoked 40001, expired 42001. The token alone says which app the call acts for.
  */
-function tokenApp(state: StandInState, query: URLSearchParams): AppState | Reply {
+export function tokenApp(state: StandInState, query: URLSearchParams): AppState | Reply {
   const token = query.get('access_token');
   const app = state.tokenOwner(token);
   const check = app ? app.tokens.check(token) : token === null || token === '' ? 41001 : 40014;
   return app && check === 0 ? app : wxError(check, state.now());
 }
 
-function isReply<T extends object>(value: T | Reply): value is Reply {
+export function isReply<T extends object>(value: T | Reply): value is Reply {
   return 'status' in value && 'json' in value;
 }
 
@@ -54,7 +54,7 @@ export function getUserPhoneNumber(state: StandInState, { query, body }: RouteRe
 }
 
 /** The user (and app) whose login-state signature is valid, or the errcode answer. */
-function signedUser(state: StandInState, query: URLSearchParams): { app: AppState; user: StandInUser } | Reply {
+export function signedUser(state: StandInState, query: URLSearchParams): { app: AppState; user: StandInUser } | Reply {
   const app = tokenApp(state, query);
   if (isReply(app)) return app;
   const now = state.now();

@@ -36,7 +36,9 @@ export function buildStandIn(state: StandInState, faults: FaultBook, url: string
     issuePhoneCode: (openid, phone, opts) => state.issuePhoneCode(openid, phone, opts?.appId),
     encryptPhone: (openid, phone, opts) => {
       const where = context(openid, opts?.appId);
-      return phonePayload({ ...where, appId: opts?.watermarkAppId ?? where.appId }, phone);
+      const payload = phonePayload({ ...where, appId: opts?.watermarkAppId ?? where.appId }, phone);
+      state.encrypted.add(payload.encryptedData, where.appId);
+      return payload;
     },
     encryptUserInfo: (openid, info, opts) =>
       userInfoPayload(context(openid, opts?.appId), knownUser(state, openid, opts?.appId), info),
@@ -52,6 +54,12 @@ export function buildStandIn(state: StandInState, faults: FaultBook, url: string
     },
     resetCalls: () => state.calls.reset(),
     invalidateAccessTokens: () => state.revokeAllTokens(),
+    setRiskRank: (openid, rank, opts) => {
+      if (!Number.isInteger(rank) || rank < 0 || rank > 4) throw new TypeError('rank must be a whole number from 0 to 4');
+      const app = state.app(opts?.appId ?? state.appId);
+      if (!app) throw new TypeError('unknown appId');
+      app.risk.set(openid, { rank, unionId: opts?.unionId ?? 0 });
+    },
     omitPhoneInfo: (times = 1) => {
       if (!Number.isInteger(times) || times < 0) throw new TypeError('times must be a non-negative integer');
       state.omitPhoneInfoLeft = times;

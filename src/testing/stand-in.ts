@@ -68,8 +68,10 @@ function closeServer(server: Server, timers: Timers): Promise<void> {
 /**
  * Start a local stand-in for the WeChat server APIs: `sns/jscode2session`,
  * `cgi-bin/stable_token`, `cgi-bin/token`, `wxa/business/getuserphonenumber`,
- * `wxa/checksession` and `wxa/resetusersessionkey` for each app with a
- * secret; `sns/component/jscode2session` for the apps that authorized a
+ * `wxa/checksession`, `wxa/resetusersessionkey`, `wxa/business/checkencryptedmsg`,
+ * `wxa/getuserriskrank` and `wxa/business/getuserencryptkey` for each app
+ * with a secret (the four that support it signed and encrypted for an app
+ * given `apiSecurity`, see `generateApiSecurityKeys`); `sns/component/jscode2session` for the apps that authorized a
  * third-party platform; and WeCom's `cgi-bin/gettoken` and
  * `cgi-bin/miniprogram/jscode2session` for a corp. It answers errcodes with
  * HTTP 200 and successes in WeChat's shapes; codes and tokens are bound to

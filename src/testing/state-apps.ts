@@ -2,9 +2,10 @@
  * The apps, third-party platform and WeCom corp a stand-in serves, each with
  * its own users and tokens, built from the options and checked.
  */
+import { StandInSecurity } from './api-security.js';
 import { TokenBook } from './state-tokens.js';
 import { UserBook } from './state-users.js';
-import type { StandInComponentInput, StandInWecomInput, WechatStandInOptions } from './types-options.js';
+import type { StandInAppInput, StandInComponentInput, StandInWecomInput, WechatStandInOptions } from './types-options.js';
 
 /**
  * How an app logs in: with its AppSecret (`secret`), or through the
@@ -21,6 +22,20 @@ export interface AppState {
   appSecret?: string;
   users: UserBook;
   tokens: TokenBook;
+  /** Set when the app's signable calls must be signed and encrypted. */
+  security?: StandInSecurity;
+  /** `getuserriskrank` answers per openid: rank and unoin_id. */
+  risk: Map<string, { rank: number; unionId: number }>;
+  /** `getuserencryptkey` keys per openid, newest last. */
+  encryptKeys: Map<string, EncryptKeyInfo[]>;
+}
+
+/** One key of the encrypted network channel, as `getuserencryptkey` lists it. */
+export interface EncryptKeyInfo {
+  encrypt_key: string;
+  version: number;
+  iv: string;
+  create_time: number;
 }
 
 /** The third-party platform; its first component_access_token is issued at start-up. */
@@ -66,17 +81,19 @@ function idList(value: unknown, name: string): string[] {
 /** Every app served: the main one first, then `apps`, then the platform's. Throws on a repeated appid. */
 export function buildApps(options: WechatStandInOptions, main: { appId: string; appSecret: string }, tokens: NewTokenBook): Map<string, AppState> {
   const apps = new Map<string, AppState>();
-  const add = (appId: string, kind: AppKind, appSecret?: string): void => {
+  const add = (appId: string, kind: AppKind, appSecret?: string, security?: StandInSecurity): void => {
     if (apps.has(appId)) throw new TypeError(`appid ${appId} is given more than once`);
-    const app: AppState = { appId, kind, users: new UserBook(), tokens: tokens() };
+    const app: AppState = { appId, kind, users: new UserBook(), tokens: tokens(), risk: new Map(), encryptKeys: new Map() };
     if (appSecret !== undefined) app.appSecret = appSecret;
+    if (security) app.security = security;
     apps.set(appId, app);
   };
-  add(main.appId, 'secret', main.appSecret);
+  add(main.appId, 'secret', main.appSecret, options.apiSecurity && new StandInSecurity(options.apiSecurity, 'apiSecurity'));
   if (options.apps !== undefined && !Array.isArray(options.apps)) throw new TypeError('apps must be an array of { appId, appSecret }');
   (options.apps ?? []).forEach((app, i) => {
-    const entry = (app ?? {}) as Partial<{ appId: unknown; appSecret: unknown }>;
-    add(nonEmpty(entry.appId, undefined, `apps[${i}].appId`), 'secret', nonEmpty(entry.appSecret, undefined, `apps[${i}].appSecret`));
+    const entry = (app ?? {}) as Partial<{ appId: unknown; appSecret: unknown; apiSecurity: StandInAppInput['apiSecurity'] }>;
+    const security = entry.apiSecurity && new StandInSecurity(entry.apiSecurity, `apps[${i}].apiSecurity`);
+    add(nonEmpty(entry.appId, undefined, `apps[${i}].appId`), 'secret', nonEmpty(entry.appSecret, undefined, `apps[${i}].appSecret`), security);
   });
   const component: Partial<StandInComponentInput> = options.component ?? {};
   for (const appId of idList(component.authorized, 'component.authorized')) add(appId, 'authorized');

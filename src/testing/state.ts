@@ -1,10 +1,12 @@
 /**
  * Everything one stand-in remembers, shared by its routes.
  */
+import type { IncomingHttpHeaders } from 'node:http';
 import { newOpenid, newUserId } from './crypto-helpers.js';
 import { buildApps, buildComponent, buildCorp, nonEmpty, type AppState, type ComponentState, type CorpState } from './state-apps.js';
 import { CallBook } from './state-calls.js';
 import { CodeBook } from './state-codes.js';
+import { EncryptedBook } from './state-encrypted.js';
 import { TokenBook } from './state-tokens.js';
 import { checkId, toPhoneRecord, type StandInUser } from './state-users.js';
 import type { PhoneInput, StandInUserInput, StandInWecomUserInput, WechatStandInOptions } from './types.js';
@@ -33,6 +35,10 @@ export const DEFAULT_APP_SECRET = '5ec7e75ec7e75ec7e75ec7e75ec7e7aa';
 export interface RouteRequest {
   query: URLSearchParams;
   body: string;
+  /** Request headers (API security reads its `Wechatmp-*` ones). */
+  headers?: IncomingHttpHeaders;
+  /** The full URL the caller used, without its query (API security signs it). */
+  urlpath?: string;
 }
 
 function positiveSeconds(value: number | undefined, fallback: number, name: string): number {
@@ -53,6 +59,7 @@ export class StandInState {
   readonly corp: CorpState | undefined;
   readonly codes: CodeBook;
   readonly calls: CallBook;
+  readonly encrypted: EncryptedBook;
   omitPhoneInfoLeft = 0;
 
   constructor(options: WechatStandInOptions = {}) {
@@ -70,6 +77,7 @@ export class StandInState {
     this.component = buildComponent(options.component, tokens);
     this.corp = buildCorp(options.wecom, tokens);
     this.codes = new CodeBook(this.now, codeTtl * 1000);
+    this.encrypted = new EncryptedBook(this.now);
     this.calls = new CallBook([...this.apps.keys(), ...(this.corp ? [this.corp.corpId] : [])]);
   }
 

@@ -1,6 +1,9 @@
 /**
  * Options of `startWechatStandIn`: the apps, third-party platform and WeCom corp it serves.
  */
+import type { StandInApiSecurityInput } from './api-security.js';
+
+export type { StandInApiSecurityInput };
 
 /**
  * A further mini-program the stand-in serves with its own AppSecret.
@@ -13,6 +16,8 @@
 export interface StandInAppInput {
   appId: string;
   appSecret: string;
+  /** The app's API security: its signable calls must then be signed and encrypted, and are answered sealed. */
+  apiSecurity?: StandInApiSecurityInput;
 }
 
 /**
@@ -80,6 +85,8 @@ export interface WechatStandInOptions {
   codeTtlSeconds?: number;
   /** Lifetime of access tokens (every kind), in seconds. Default `7200`. */
   accessTokenTtlSeconds?: number;
+  /** The main app's API security (see {@link StandInAppInput.apiSecurity}); `generateApiSecurityKeys().standIn`. */
+  apiSecurity?: StandInApiSecurityInput;
   /** More mini-programs with secrets, besides the main app. */
   apps?: readonly StandInAppInput[];
   /** A third-party platform and the mini-programs it knows. */

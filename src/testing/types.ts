@@ -19,6 +19,9 @@ export type StandInApi =
   | 'getuserphonenumber'
   | 'checksession'
   | 'resetusersessionkey'
+  | 'checkencryptedmsg'
+  | 'getuserriskrank'
+  | 'getuserencryptkey'
   | 'component/jscode2session'
   | 'gettoken'
   | 'wecom/jscode2session';
@@ -38,6 +41,9 @@ export const STAND_IN_APIS: readonly StandInApi[] = [
   'getuserphonenumber',
   'checksession',
   'resetusersessionkey',
+  'checkencryptedmsg',
+  'getuserriskrank',
+  'getuserencryptkey',
   'component/jscode2session',
   'gettoken',
   'wecom/jscode2session',
@@ -202,7 +208,11 @@ export interface WechatStandIn {
   authorizerAccessToken(appId: string): string;
   /** What `getPhoneNumber` gives the page in the new flow: a one-time phone code bound to `openid` of an app. */
   issuePhoneCode(openid: string, phone?: PhoneInput, opts?: { appId?: string }): string;
-  /** Legacy phone flow: the phone JSON encrypted with the user's current session_key in an app (default the main one). */
+  /**
+   * Legacy phone flow: the phone JSON encrypted with the user's current
+   * session_key in an app (default the main one). `checkencryptedmsg` knows
+   * it for 3 days (by the SHA-256 of its base64 text).
+   */
   encryptPhone(
     openid: string,
     phone?: PhoneInput,
@@ -236,6 +246,8 @@ export interface WechatStandIn {
   resetCalls(): void;
   /** Every access token issued so far, of every kind, now answers as invalid (40001; 40014 on WeCom's routes). */
   invalidateAccessTokens(): void;
+  /** The `risk_rank` (0 to 4) `getuserriskrank` answers for a user of an app (default the main one); 0 until set. */
+  setRiskRank(openid: string, rank: number, opts?: { appId?: string; unionId?: number }): void;
   /** The next `times` (default 1) phone-number successes answer without `phone_info`. */
   omitPhoneInfo(times?: number): void;
   /** Close the server and every open socket, hanging ones included. */

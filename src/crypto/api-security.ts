@@ -1,0 +1,127 @@
+import { constants, createCipheriv, createDecipheriv, randomBytes, sign, verify } from 'node:crypto';
+import type { ApiSecurityKeys } from './api-security-keys.js';
+
+/**
+ * WeChat's API security (API 安全) envelope, both ways: a request's
+ * parameters encrypted with AES-256-GCM and the encrypted body signed with
+ * RSA-PSS (SHA-256, salt 32); an answer's signature verified with the
+ * platform key, then its body decrypted.
+ *
+ * The signed text is `urlpath\nappid\ntimestamp\nbody` with no SN in it:
+ * WeChat answers 40234 to a signed text that holds one. The additional
+ * authenticated data is `urlpath|appid|timestamp|aesSn`. `urlpath` is the
+ * full URL without its query string.
+ */
+
+/** How far an answer's timestamp may be from our clock, seconds. */
+export const ANSWER_CLOCK_SKEW_SECONDS = 300;
+
+const PSS = { padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: 32 } as const;
+const TIMESTAMP = /^\d{1,12}$/;
+const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;
+
+/** The text RSA-PSS signs: `urlpath\nappid\ntimestamp\nbody`. */
+export function signedText(urlpath: string, appId: string, timestamp: string, body: string): string {
+  return `${urlpath}\n${appId}\n${timestamp}\n${body}`;
+}
+
+/** The AES-GCM additional authenticated data: `urlpath|appid|timestamp|aesSn`. */
+export function additionalData(urlpath: string, appId: string, timestamp: string, aesSn: string): string {
+  return `${urlpath}|${appId}|${timestamp}|${aesSn}`;
+}
+
+/** What a sealed request carries. */
+export interface SealedRequest {
+  body: string;
+  headers: Record<string, string>;
+}
+
+export interface SealInput {
+  urlpath: string;
+  appId: string;
+  /** The call's own parameters (body and query fields but access_token). */
+  params: Record<string, unknown>;
+  /** Unix seconds. */
+  timestamp: number;
+  /** Random unless given (fixed only to pin a vector). */
+  nonce?: string;
+  iv?: Buffer;
+}
+
+/** Encrypt the parameters (with `_n`, `_appid`, `_timestamp`) and sign the body. */
+export function sealRequest(keys: ApiSecurityKeys, input: SealInput): SealedRequest {
+  const timestamp = String(input.timestamp);
+  const plaintext = JSON.stringify({ ...input.params, _n: input.nonce ?? randomBytes(16).toString('base64url'), _appid: input.appId, _timestamp: input.timestamp });
+  const iv = input.iv ?? randomBytes(12);
+  const cipher = createCipheriv('aes-256-gcm', keys.aesKey(), iv);
+  cipher.setAAD(Buffer.from(additionalData(input.urlpath, input.appId, timestamp, keys.aesSn), 'utf8'));
+  const data = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final()]);
+  const body = JSON.stringify({ iv: iv.toString('base64'), data: data.toString('base64'), authtag: cipher.getAuthTag().toString('base64') });
+  const signature = sign('sha256', Buffer.from(signedText(input.urlpath, input.appId, timestamp, body), 'utf8'), { key: keys.privateKey(), ...PSS });
+  return { body, headers: { 'Wechatmp-Appid': input.appId, 'Wechatmp-TimeStamp': timestamp, 'Wechatmp-Signature': signature.toString('base64') } };
+}
+
+/** Why an answer was not taken; never holds key material or the answer's content. */
+export class UnverifiedAnswer extends Error {}
+
+export interface AnswerInput {
+  urlpath: string;
+  appId: string;
+  headers: { get(name: string): string | null };
+  text: string;
+  /** Unix seconds. */
+  nowSeconds: number;
+}
+
+/**
+ * Verify an answer's signature with the platform key, its timestamp
+ * (within {@link ANSWER_CLOCK_SKEW_SECONDS}) and appid, then decrypt it.
+ * Throws {@link UnverifiedAnswer} for anything else.
+ */
+export function openAnswer(keys: ApiSecurityKeys, input: AnswerInput): Record<string, unknown> {
+  const { urlpath, appId, headers, text } = input;
+  const signature = headers.get('wechatmp-signature');
+  const timestamp = headers.get('wechatmp-timestamp');
+  if (!signature || !timestamp) throw new UnverifiedAnswer('answer is not signed');
+  if (headers.get('wechatmp-appid') !== appId) throw new UnverifiedAnswer('answer signed for another appid');
+  const serial = headers.get('wechatmp-serial');
+  if (serial !== null && serial !== keys.platformSn) throw new UnverifiedAnswer('answer signed with another platform key');
+  if (!TIMESTAMP.test(timestamp)) throw new UnverifiedAnswer('answer timestamp is not Unix seconds');
+  if (Math.abs(Number(timestamp) - input.nowSeconds) > ANSWER_CLOCK_SKEW_SECONDS) throw new UnverifiedAnswer('answer timestamp is more than 5 minutes off (replayed or stale)');
+  if (!BASE64.test(signature) || !verify('sha256', Buffer.from(signedText(urlpath, appId, timestamp, text), 'utf8'), { key: keys.platformKey(), ...PSS }, Buffer.from(signature, 'base64'))) {
+    throw new UnverifiedAnswer('answer signature does not verify with the platform key');
+  }
+  const envelope = parseObject(text);
+  const { iv, data, authtag } = envelope ?? {};
+  if (typeof iv !== 'string' || typeof data !== 'string' || typeof authtag !== 'string' || ![iv, data, authtag].every((t) => BASE64.test(t))) {
+    throw new UnverifiedAnswer('answer is not an {iv, data, authtag} envelope');
+  }
+  const tag = Buffer.from(authtag, 'base64');
+  const nonce = Buffer.from(iv, 'base64');
+  if (tag.length !== 16 || nonce.length !== 12) throw new UnverifiedAnswer('answer iv or authtag has the wrong length');
+  let plaintext: string;
+  try {
+    const decipher = createDecipheriv('aes-256-gcm', keys.aesKey(), nonce);
+    decipher.setAAD(Buffer.from(additionalData(urlpath, appId, timestamp, keys.aesSn), 'utf8'));
+    decipher.setAuthTag(tag);
+    plaintext = Buffer.concat([decipher.update(Buffer.from(data, 'base64')), decipher.final()]).toString('utf8');
+  } catch {
+    throw new UnverifiedAnswer('answer does not decrypt (wrong key, additional data or a corrupt body)');
+  }
+  const json = parseObject(plaintext);
+  if (!json) throw new UnverifiedAnswer('decrypted answer is not a JSON object');
+  if ((json._appid !== undefined && json._appid !== appId) || (json._timestamp !== undefined && String(json._timestamp) !== timestamp)) {
+    throw new UnverifiedAnswer('decrypted answer names another appid or timestamp');
+  }
+  const { _n, _appid, _timestamp, ...answer } = json;
+  return answer;
+}
+
+function parseObject(text: string): Record<string, unknown> | undefined {
+  try {
+    const value: unknown = JSON.parse(text);
+    return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
+  } catch {
+    return undefined;
+  }
+}
