@@ -101,6 +101,7 @@ describe('what a refusal says', () => {
   it('keeps the cause: bad padding or bytes that are not UTF-8, or JSON that does not parse', () => {
     expect(causeOf(seal(padded([...Array(3).fill(3), 4]).plain))).not.toBeInstanceOf(SyntaxError);
     expect(causeOf(seal(padded(Array(17).fill(17)).plain))).not.toBeInstanceOf(SyntaxError);
+    expect(causeOf(seal(padded([0]).plain))).not.toBeInstanceOf(SyntaxError);
     expect(causeOf(seal(Buffer.concat([Buffer.from('{"a":"'), Buffer.from([0xff]), Buffer.from('"}'), Buffer.alloc(7, 7)])))).not.toBeInstanceOf(SyntaxError);
     expect(causeOf(seal(Buffer.concat([Buffer.from('{"a":'), Buffer.alloc(11, 11)])))).toBeInstanceOf(SyntaxError);
   });
