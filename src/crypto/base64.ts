@@ -1,7 +1,7 @@
 import { badRequest } from '../errors.js';
 
 const KEY_OR_IV = /^[A-Za-z0-9+/]{22}==$/;
-const WHITESPACE = /\s+/g;
+const WHITESPACE = /\s/g;
 const BASE64_TEXT = /^[A-Za-z0-9+/]*={0,2}$/;
 
 /**
@@ -11,7 +11,7 @@ const BASE64_TEXT = /^[A-Za-z0-9+/]*={0,2}$/;
  */
 export function repairBase64(text: string): string {
   if (text.indexOf('\n') !== -1 || text.indexOf('\r') !== -1) return text.replace(WHITESPACE, '');
-  return text.indexOf(' ') === -1 ? text : text.replace(/ /g, '+');
+  return text.replace(/ /g, '+');
 }
 
 /**
@@ -21,7 +21,7 @@ export function repairBase64(text: string): string {
  */
 export function decodeKey16(text: unknown, field: string): Buffer {
   if (typeof text !== 'string') throw badRequest(field, `${field} must be a base64 string`);
-  const repaired = text.indexOf(' ') === -1 ? text : text.replace(/ /g, '+');
+  const repaired = text.replace(/ /g, '+');
   if (!KEY_OR_IV.test(repaired)) {
     throw badRequest(field, `${field} must be exactly 24 base64 characters (16 bytes)`);
   }
@@ -39,7 +39,7 @@ export function decodeCiphertext(text: unknown, field: string): Buffer {
     throw badRequest(field, `${field} is not valid base64`);
   }
   const bytes = Buffer.from(repaired, 'base64');
-  if (bytes.length === 0 || bytes.length % 16 !== 0) {
+  if (bytes.length % 16 !== 0) {
     throw badRequest(field, `${field} must decode to a whole number of 16-byte blocks; got ${bytes.length} bytes`);
   }
   return bytes;

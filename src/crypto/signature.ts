@@ -13,7 +13,7 @@ const HEX40 = /^[0-9a-fA-F]{40}$/;
  */
 export function verifyUserSignature(rawData: string, signature: string, sessionKey: string): boolean {
   if (typeof rawData !== 'string' || typeof signature !== 'string' || !HEX40.test(signature)) return false;
-  const expected = createHash('sha1').update(rawData + sessionKey, 'utf8').digest();
+  const expected = createHash('sha1').update(rawData + sessionKey).digest();
   return timingSafeEqual(expected, Buffer.from(signature, 'hex'));
 }
 
@@ -28,5 +28,5 @@ export function verifyUserSignature(rawData: string, signature: string, sessionK
  * ```
  */
 export function loginStateSignature(sessionKey: string, payload = ''): string {
-  return createHmac('sha256', Buffer.from(sessionKey, 'utf8')).update(payload, 'utf8').digest('hex');
+  return createHmac('sha256', sessionKey).update(payload).digest('hex');
 }

@@ -42,7 +42,9 @@ export async function withKeyLock<T>(store: GuardedStore, key: string, settings:
         await store.destroyIfEqual(key, owner)?.catch(() => undefined);
       }
     }
+    // Stryker disable next-line EqualityOperator: one millisecond more or less of waiting
     if (Date.now() >= deadline) break;
+    // Stryker disable next-line ArithmeticOperator: how long to sleep between tries, not whether to
     await sleep(5 + Math.random() * 20);
     const produced = await settings.whileWaiting?.();
     if (produced !== undefined) return produced as T;

@@ -110,7 +110,7 @@ export class SessionManager implements SessionBackend {
     if (!record || record.o !== session.subject || !this.#due(record.r, now)) return session;
     record.r = await this.#renew(key, hash, record, now);
     const renewed = this.#handle(session.token, hash, record);
-    if (session.phone) renewed.phone = session.phone;
+    renewed.phone = session.phone;
     return renewed;
   }
 
