@@ -26,9 +26,7 @@ export function resolvePrefix(adapter: string, prefix: unknown): string {
  * ```
  */
 export function requireMethods(adapter: string, what: string, client: unknown, methods: readonly string[]): void {
-  const missing = typeof client === 'object' && client !== null
-    ? methods.filter((m) => typeof (client as Record<string, unknown>)[m] !== 'function')
-    : methods;
+  const missing = typeof client === 'object' && client !== null ? methods.filter((m) => typeof (client as Record<string, unknown>)[m] !== 'function') : methods;
   if (missing.length > 0) {
     const got = client === null || typeof client !== 'object' ? String(client) : `an object without ${missing.join(', ')}()`;
     throw new TypeError(`${adapter}: \`client\` must be ${what}; got ${got}`);

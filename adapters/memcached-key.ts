@@ -6,6 +6,7 @@ export const MEMCACHED_MAX_KEY_BYTES = 250;
 /** Marks a hashed key; keys the library writes never start with it. */
 const HASHED_MARK = '~';
 // Space, control characters and DEL: the text protocol forbids them in keys.
+// biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point
 const UNSAFE = /[\u0000-\u0020\u007f]/;
 
 /**

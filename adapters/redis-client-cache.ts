@@ -144,9 +144,7 @@ export function guardClientSideCache(client: unknown, maxStaleness: number): Cac
   const cache = redis.clientSideCache;
   if (!cache || typeof cache.invalidate !== 'function') return undefined;
   const cluster = Array.isArray(redis.masters) && typeof redis.nodeClient === 'function';
-  const pingAll = cluster
-    ? () => Promise.all(redis.masters!.map(async (master) => (await redis.nodeClient!(master)).ping()))
-    : () => redis.ping();
+  const pingAll = cluster ? () => Promise.all(redis.masters!.map(async (master) => (await redis.nodeClient!(master)).ping())) : () => redis.ping();
   const proof = new FreshnessProof(pingAll, maxStaleness);
   const drop = (): void => {
     cache.invalidate(null);

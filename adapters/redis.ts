@@ -71,8 +71,8 @@ interface Dialect {
 type Loose = Record<string, unknown> & { [command: string]: (...args: unknown[]) => Promise<unknown> };
 
 const METHODS = ['get', 'set', 'expire', 'del', 'eval'] as const;
-const ACCEPTED = 'a node-redis client (createClient() or createCluster(), redis 4 to 6) '
-  + 'or an ioredis or iovalkey client (new Redis() or new Redis.Cluster())';
+const ACCEPTED =
+  'a node-redis client (createClient() or createCluster(), redis 4 to 6) ' + 'or an ioredis or iovalkey client (new Redis() or new Redis.Cluster())';
 
 const hasMethods = (c: Loose): boolean => METHODS.every((m) => typeof c[m] === 'function');
 /** node-redis 4–6, client and Cluster: `isOpen` is a boolean getter, options are objects. */
@@ -186,4 +186,3 @@ export function redisStore(options: RedisStoreOptions): RedisWechatStore {
     },
   };
 }
-

@@ -108,7 +108,9 @@ async function expressSessionApp(env: AppEnv): Promise<BenchApp> {
   const client = await redisClient(env.redisUrl, false);
   const app = express();
   const secret = 'a bench secret as long as a real one would be';
-  app.use(session({ store: new RedisStore({ client, prefix: 'bench-es:' }), secret, resave: false, saveUninitialized: false, cookie: { maxAge: THREE_DAYS * 1000 } }));
+  app.use(
+    session({ store: new RedisStore({ client, prefix: 'bench-es:' }), secret, resave: false, saveUninitialized: false, cookie: { maxAge: THREE_DAYS * 1000 } }),
+  );
   app.post('/login', (req, res) => {
     (req.session as unknown as { openid: string }).openid = env.user.openid;
     res.json({ ok: true });
@@ -145,7 +147,9 @@ async function waferApp(env: AppEnv): Promise<BenchApp> {
   });
   const load = async (): Promise<Load> => {
     const id = randomBytes(32).toString('hex');
-    const skey = createHash('sha1').update(appId + appSecret + env.user.sessionKey).digest('hex');
+    const skey = createHash('sha1')
+      .update(appId + appSecret + env.user.sessionKey)
+      .digest('hex');
     const cookie = Object.assign(new session.Cookie(), { maxAge: THREE_DAYS * 1000 });
     const record = { id, skey, sessionKey: env.user.sessionKey, userInfo: { openId: env.user.openid }, cookie };
     await new Promise<void>((resolve, reject) => store.set(id, record as never, (err?: unknown) => (err ? reject(err) : resolve())));

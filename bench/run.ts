@@ -66,7 +66,9 @@ const pin = (pid: number, core: number) => SETTINGS.pin && spawnSync('taskset', 
 /** Build the package when dist/ is missing or older than a source file. */
 function buildIfStale(): void {
   const built = join(ROOT, 'dist', 'cjs', 'src', 'index.js');
-  const newest = ['src', 'adapters'].flatMap((dir) => readdirSync(join(ROOT, dir), { recursive: true, encoding: 'utf8' }).map((f) => statSync(join(ROOT, dir, f)).mtimeMs));
+  const newest = ['src', 'adapters'].flatMap((dir) =>
+    readdirSync(join(ROOT, dir), { recursive: true, encoding: 'utf8' }).map((f) => statSync(join(ROOT, dir, f)).mtimeMs),
+  );
   if (existsSync(built) && statSync(built).mtimeMs >= Math.max(...newest)) return;
   log('dist/ is missing or stale: npm run build');
   execFileSync(process.execPath, [join(ROOT, 'scripts', 'build.mjs')], { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
@@ -140,7 +142,12 @@ async function startServer(app: string, redisUrl: string, wechat: WechatStandIn)
 }
 
 /** One load run: the server's CPU time (µs) and the requests it received, and the load generator's count. */
-async function run(server: Server, load: Load, seconds: number, wechat: WechatStandIn): Promise<{ cpuMicros: number; served: number; seconds: number; bad: number }> {
+async function run(
+  server: Server,
+  load: Load,
+  seconds: number,
+  wechat: WechatStandIn,
+): Promise<{ cpuMicros: number; served: number; seconds: number; bad: number }> {
   const { method, path, headers, body, freshCodes } = load;
   const request: autocannon.Request = { method, path, headers: { ...headers, ...((body ?? freshCodes) ? { 'content-type': 'application/json' } : {}) } };
   if (body !== undefined) request.body = body;
@@ -150,7 +157,12 @@ async function run(server: Server, load: Load, seconds: number, wechat: WechatSt
   const result = await autocannon({ url: server.base, connections: SETTINGS.connections, duration: seconds, sampleInt: 100, requests: [request] });
   await new Promise((resolve) => setTimeout(resolve, 20)); // the last answers leave
   const after = await cpu();
-  return { cpuMicros: after.cpuMicros - before.cpuMicros, served: after.served - before.served, seconds: result.duration, bad: result.non2xx + result.errors + result.timeouts };
+  return {
+    cpuMicros: after.cpuMicros - before.cpuMicros,
+    served: after.served - before.served,
+    seconds: result.duration,
+    bad: result.non2xx + result.errors + result.timeouts,
+  };
 }
 
 interface Measured {
@@ -185,7 +197,7 @@ async function measure(servers: Server[], wechat: WechatStandIn): Promise<Map<st
       await run(s, s.twin, rewarm, wechat);
       const sides = { own: { cpuMicros: 0, served: 0, seconds: 0 }, twin: { cpuMicros: 0, served: 0, seconds: 0 } };
       const m = results.get(s.app)!;
-      for (const side of round % 2 === 1 ? ['twin', 'own', 'own', 'twin'] as const : ['own', 'twin', 'twin', 'own'] as const) {
+      for (const side of round % 2 === 1 ? (['twin', 'own', 'own', 'twin'] as const) : (['own', 'twin', 'twin', 'own'] as const)) {
         const r = await run(s, side === 'own' ? s.load : s.twin, SETTINGS.seconds / 2, wechat);
         for (const key of ['cpuMicros', 'served', 'seconds'] as const) sides[side][key] += r[key];
         m.bad += r.bad;
@@ -204,7 +216,10 @@ const times = (x: number) => (Number.isFinite(x) ? `${x.toFixed(2)}×` : 'n/a');
 const floorMark = (x: number, floor: number, of: string) => `≥ ${floor}× ${of}: ${!Number.isFinite(x) ? 'not measured' : x >= floor ? 'met' : 'MISSED'}`;
 
 function table(rows: readonly Row[], results: Map<string, Measured>): string {
-  const lines = ['| row | req/s | CPU µs/req | × bare (median of pairs) | pairs min–max | compared | floors (for reference) |', '|---|--:|--:|--:|--:|---|---|'];
+  const lines = [
+    '| row | req/s | CPU µs/req | × bare (median of pairs) | pairs min–max | compared | floors (for reference) |',
+    '|---|--:|--:|--:|--:|---|---|',
+  ];
   const labelOf = (app: string) => ROWS.find((r) => r.app === app)?.label ?? app;
   for (const row of rows) {
     const m = results.get(row.app);
@@ -217,8 +232,10 @@ function table(rows: readonly Row[], results: Map<string, Measured>): string {
       ...(row.against?.floor ? [floorMark(versus, row.against.floor, labelOf(row.against.app))] : []),
     ];
     const bad = m.bad > 0 ? ` (${m.bad} non-2xx/errors)` : '';
-    lines.push(`| ${row.label} | ${Math.round(median(m.rps))}${bad} | ${median(m.cpu).toFixed(1)} | ${times(ratio)} | ` +
-      `${times(Math.min(...m.pairs))}–${times(Math.max(...m.pairs))} | ${row.against ? `${times(versus)} ${labelOf(row.against.app)}` : '—'} | ${floors.join('; ') || '—'} |`);
+    lines.push(
+      `| ${row.label} | ${Math.round(median(m.rps))}${bad} | ${median(m.cpu).toFixed(1)} | ${times(ratio)} | ` +
+        `${times(Math.min(...m.pairs))}–${times(Math.max(...m.pairs))} | ${row.against ? `${times(versus)} ${labelOf(row.against.app)}` : '—'} | ${floors.join('; ') || '—'} |`,
+    );
   }
   return lines.join('\n');
 }
@@ -238,21 +255,23 @@ async function main(): Promise<void> {
     const servers = await Promise.all(rows.map((r) => startServer(r.app, redis.url, wechat)));
     const results = await measure(servers, wechat);
     const own = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string };
-    process.stdout.write([
-      `### express-wechat-session ${own.version}, ${new Date().toISOString().slice(0, 10)}`,
-      '',
-      `${cpus().length} × ${cpus()[0]?.model.trim()}; Node ${process.versions.node}; Express ${version('express')}; redis-server ${redis.version}; ` +
-        `node-redis ${version('redis')}; express-session ${version('express-session')}; connect-redis ${version('connect-redis')}; ` +
-        `wafer-node-session ${version('wafer-node-session')}; autocannon ${version('autocannon')}. ` +
-        `${SETTINGS.rounds} pairs of ${SETTINGS.seconds} s runs per row, ${SETTINGS.connections} connections, ` +
-        (SETTINGS.pin ? 'servers pinned to core 0, load generator and redis-server to core 1.' : 'not pinned.'),
-      '',
-      table(rows, results),
-      '',
-      `× bare: the median over the pairs of (the bare twin's CPU µs per request ÷ the row's), in the row's own process; ` +
-        `the control row's min–max is the noise of the method. compared: the quotient of the two rows' × bare.`,
-      '',
-    ].join('\n'));
+    process.stdout.write(
+      [
+        `### express-wechat-session ${own.version}, ${new Date().toISOString().slice(0, 10)}`,
+        '',
+        `${cpus().length} × ${cpus()[0]?.model.trim()}; Node ${process.versions.node}; Express ${version('express')}; redis-server ${redis.version}; ` +
+          `node-redis ${version('redis')}; express-session ${version('express-session')}; connect-redis ${version('connect-redis')}; ` +
+          `wafer-node-session ${version('wafer-node-session')}; autocannon ${version('autocannon')}. ` +
+          `${SETTINGS.rounds} pairs of ${SETTINGS.seconds} s runs per row, ${SETTINGS.connections} connections, ` +
+          (SETTINGS.pin ? 'servers pinned to core 0, load generator and redis-server to core 1.' : 'not pinned.'),
+        '',
+        table(rows, results),
+        '',
+        `× bare: the median over the pairs of (the bare twin's CPU µs per request ÷ the row's), in the row's own process; ` +
+          `the control row's min–max is the noise of the method. compared: the quotient of the two rows' × bare.`,
+        '',
+      ].join('\n'),
+    );
     log('done');
   } finally {
     await wechat.close();

@@ -13,7 +13,10 @@ const node = (...args) => execFileSync(process.execPath, args, { cwd: root, stdi
 rmSync(join(root, 'dist'), { recursive: true, force: true });
 node(tsc, '-p', 'tsconfig.build.json');
 node(tsc, '-p', 'tsconfig.esm.json');
-for (const [dir, type] of [['cjs', 'commonjs'], ['esm', 'module']]) {
+for (const [dir, type] of [
+  ['cjs', 'commonjs'],
+  ['esm', 'module'],
+]) {
   mkdirSync(join(root, 'dist', dir), { recursive: true });
   writeFileSync(join(root, 'dist', dir, 'package.json'), `${JSON.stringify({ type }, null, 2)}\n`);
 }

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The test command (`npm test`): dependencies, store servers, build, API
+# The test command (`npm test`): dependencies, lint, store servers, build, API
 # reference, type check, then Jest. Extra arguments go to Jest (e.g. `npm test -- test/stores`).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -8,6 +8,9 @@ cd "$(dirname "$0")/.."
 if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   npm ci --no-audit --no-fund
 fi
+
+# Lint and format (Biome): a formatting difference or a lint error fails the run.
+npx biome check
 
 bash scripts/install-services.sh
 

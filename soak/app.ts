@@ -63,7 +63,12 @@ async function memoryBound() {
   const documentedBytes = 64 * 1024 * 1024;
   const defaults = await fill(() => memoryStore(), 60_000);
   const maxBytes = 8 * 1024 * 1024;
-  return { defaults, documentedBytes, withinDocumented: defaults.heapBytes <= documentedBytes, byBytes: { maxBytes, ...(await fill(() => memoryStore({ maxBytes }), 40_000)) } };
+  return {
+    defaults,
+    documentedBytes,
+    withinDocumented: defaults.heapBytes <= documentedBytes,
+    byBytes: { maxBytes, ...(await fill(() => memoryStore({ maxBytes }), 40_000)) },
+  };
 }
 
 export type MemoryBound = Awaited<ReturnType<typeof memoryBound>>;
@@ -77,7 +82,10 @@ async function main(): Promise<void> {
   await redis.connect();
   const memcached = memjs.Client.create(process.env.SOAK_MEMCACHED, { ...MEMJS_CLIENT, logger: { log: () => undefined } });
   const app = express();
-  for (const [base, store] of [['/redis', redisStore({ client: redis })], ['/memcached', memcachedStore({ client: memcached })]] as const) {
+  for (const [base, store] of [
+    ['/redis', redisStore({ client: redis })],
+    ['/memcached', memcachedStore({ client: memcached })],
+  ] as const) {
     const options = optionsFor(store, events);
     app.use(`${base}/wechat`, wechatRouter(options));
     app.get(`${base}/api/me`, requireWechatSession(options), (req, res) => void res.json({ openid: req.wechat!.openid }));

@@ -33,9 +33,15 @@ export type Answer = { op: Operation; store: StoreName; sent: number; answered: 
 
 /** One cycle of the schedule; a long run repeats it. */
 export const CYCLE: readonly { kind: FaultKind; store?: StoreName }[] = [
-  { kind: 'wechat-busy' }, { kind: 'store-stall', store: 'redis' }, { kind: 'wechat-slow' }, { kind: 'store-stall', store: 'memcached' },
-  { kind: 'wechat-garbage' }, { kind: 'store-drop', store: 'redis' }, { kind: 'wechat-hang' },
-  { kind: 'store-restart', store: 'memcached' }, { kind: 'store-restart', store: 'redis' },
+  { kind: 'wechat-busy' },
+  { kind: 'store-stall', store: 'redis' },
+  { kind: 'wechat-slow' },
+  { kind: 'store-stall', store: 'memcached' },
+  { kind: 'wechat-garbage' },
+  { kind: 'store-drop', store: 'redis' },
+  { kind: 'wechat-hang' },
+  { kind: 'store-restart', store: 'memcached' },
+  { kind: 'store-restart', store: 'redis' },
 ];
 
 /** After a fault ends, how long its effects may still show (reconnections, answers in flight), ms. */

@@ -26,14 +26,29 @@ export const MAX_CPU_GROWTH = 2;
  * ```
  */
 export async function loginFlood(appUrl: string, wechat: StandIn, logins: number) {
-  const report = { logins, concurrency: CONCURRENCY, wechatDelayMs: WECHAT_DELAY_MS, answers: {} as Record<string, number>, unexpected: 0, maxMs: 0, boundMs: boundMs('login'), cpuPerLoginStart: 0, cpuPerLoginEnd: 0 };
+  const report = {
+    logins,
+    concurrency: CONCURRENCY,
+    wechatDelayMs: WECHAT_DELAY_MS,
+    answers: {} as Record<string, number>,
+    unexpected: 0,
+    maxMs: 0,
+    boundMs: boundMs('login'),
+    cpuPerLoginStart: 0,
+    cpuPerLoginEnd: 0,
+  };
   const appCpu = async () => ((await (await fetch(`${appUrl}/__soak/cpu`)).json()) as { micros: number }).micros;
   const login = async () => {
     const sent = performance.now();
     let key = '0 no answer';
     try {
       const body = JSON.stringify({ code: randomBytes(24).toString('base64url') });
-      const res = await fetch(`${appUrl}/redis/wechat/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body, signal: AbortSignal.timeout(report.boundMs + 5000) });
+      const res = await fetch(`${appUrl}/redis/wechat/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body,
+        signal: AbortSignal.timeout(report.boundMs + 5000),
+      });
       key = `${res.status} ${((await res.json()) as { error?: { code?: string } }).error?.code}`;
     } catch {
       // no answer in time, or the connection failed
@@ -45,9 +60,11 @@ export async function loginFlood(appUrl: string, wechat: StandIn, logins: number
   const stretch = async (count: number): Promise<number> => {
     const before = await appCpu();
     let left = count;
-    await Promise.all(Array.from({ length: CONCURRENCY }, async () => {
-      while (left-- > 0) await login();
-    }));
+    await Promise.all(
+      Array.from({ length: CONCURRENCY }, async () => {
+        while (left-- > 0) await login();
+      }),
+    );
     return Math.round(((await appCpu()) - before) / count);
   };
   await wechat('fail', { mode: 'slow', api: 'jscode2session', delayMs: WECHAT_DELAY_MS });

@@ -11,7 +11,19 @@ import { startAppProcess, type AppProcess } from '../test/support/app-process.js
 import { makeServerDir, startMemcached, startRedis, stopAll } from '../test/support/servers.js';
 import type { MemoryBound } from './app.js';
 import { configFromEnv, LIBRARY, type SoakConfig } from './config.js';
-import { CYCLE, faultsDuring, graceMs, inject, standIn, withinTable, type FaultKind, type FaultTargets, type FaultWindow, type StandIn, type StoreName } from './faults.js';
+import {
+  CYCLE,
+  faultsDuring,
+  graceMs,
+  inject,
+  standIn,
+  withinTable,
+  type FaultKind,
+  type FaultTargets,
+  type FaultWindow,
+  type StandIn,
+  type StoreName,
+} from './faults.js';
 import { loginFlood } from './flood.js';
 import { failures, formatReport, Tally } from './report.js';
 import { SessionAudit, Traffic } from './traffic.js';
@@ -37,7 +49,14 @@ async function settledHeap(app: AppProcess, wechat: StandIn, traffic: Traffic): 
 }
 
 /** The faults of the schedule, one after the other, with the sessions of a stalled or dropped store audited after each. */
-async function faultCycle(config: SoakConfig, traffic: Traffic, audit: SessionAudit, faults: FaultWindow[], targets: FaultTargets, say: (line: string) => void) {
+async function faultCycle(
+  config: SoakConfig,
+  traffic: Traffic,
+  audit: SessionAudit,
+  faults: FaultWindow[],
+  targets: FaultTargets,
+  say: (line: string) => void,
+) {
   const byKind: Partial<Record<FaultKind, number>> = {};
   for (let i = 0; i < config.rounds; i++) {
     const { kind, store } = CYCLE[i % CYCLE.length]!;
@@ -70,7 +89,10 @@ async function runSoak(config: SoakConfig, say: (line: string) => void) {
     const epochs: Record<StoreName, number> = { redis: 0, memcached: 0 };
     const faults: FaultWindow[] = [];
     const tally = new Tally();
-    const names = (answer: Parameters<Tally['add']>[0]) => faultsDuring(answer, faults).map((f) => `${f.kind}${f.store ? `:${f.store}` : ''}`).join(', ');
+    const names = (answer: Parameters<Tally['add']>[0]) =>
+      faultsDuring(answer, faults)
+        .map((f) => `${f.kind}${f.store ? `:${f.store}` : ''}`)
+        .join(', ');
     const traffic = new Traffic(config, { baseUrl: app.url, wechat, epochs, sink: (answer) => tally.add(answer, withinTable(answer, faults), names(answer)) });
     const audit = new SessionAudit(epochs);
     const targets: FaultTargets = { wechat, servers: { redis, memcached }, onDataLost: (store) => void (epochs[store] += 1) };
@@ -78,7 +100,8 @@ async function runSoak(config: SoakConfig, say: (line: string) => void) {
     try {
       await sleep(config.warmupMs);
       const heapStart = await settledHeap(app, wechat, traffic);
-      const log = (line: string) => say(`${Math.round((performance.now() - began) / 1000)} s: ${line}; ${tally.requests} requests, ${tally.outsideTable} outside the table`);
+      const log = (line: string) =>
+        say(`${Math.round((performance.now() - began) / 1000)} s: ${line}; ${tally.requests} requests, ${tally.outsideTable} outside the table`);
       const faultsByKind = await faultCycle(config, traffic, audit, faults, targets, log);
       const { loopMaxMs } = (await app.call('GET', '/__soak/heap')).body as Heap;
       await traffic.stop();
@@ -116,13 +139,16 @@ async function runSoak(config: SoakConfig, say: (line: string) => void) {
 /** What a run found: printed as JSON on the `SOAK_REPORT` line (fields in soak/README.md). */
 export type SoakReport = Awaited<ReturnType<typeof runSoak>>;
 
-runSoak(configFromEnv(CYCLE.length), process.env.SOAK_QUIET === '1' ? () => undefined : (line) => console.log(line)).then((report) => {
-  console.log(formatReport(report));
-  console.log(`SOAK_REPORT ${JSON.stringify(report)}`);
-  const failed = failures(report);
-  if (failed.length > 0) console.error(`soak failed: ${failed.join('; ')}`);
-  process.exitCode = failed.length > 0 ? 1 : 0;
-}, (err: unknown) => {
-  console.error(err);
-  process.exitCode = 1;
-});
+runSoak(configFromEnv(CYCLE.length), process.env.SOAK_QUIET === '1' ? () => undefined : (line) => console.log(line)).then(
+  (report) => {
+    console.log(formatReport(report));
+    console.log(`SOAK_REPORT ${JSON.stringify(report)}`);
+    const failed = failures(report);
+    if (failed.length > 0) console.error(`soak failed: ${failed.join('; ')}`);
+    process.exitCode = failed.length > 0 ? 1 : 0;
+  },
+  (err: unknown) => {
+    console.error(err);
+    process.exitCode = 1;
+  },
+);

@@ -19,7 +19,10 @@ export class Tally {
   /** Answers by `store op status code`. */
   readonly answers: Record<string, number> = {};
   /** Per operation: sent, successes, the slowest answer and the bound the timeouts allow. */
-  readonly operations = Object.fromEntries(OPERATIONS.map((op) => [op, { sent: 0, ok: 0, maxMs: 0, boundMs: boundMs(op) }])) as Record<Operation, { sent: number; ok: number; maxMs: number; boundMs: number }>;
+  readonly operations = Object.fromEntries(OPERATIONS.map((op) => [op, { sent: 0, ok: 0, maxMs: 0, boundMs: boundMs(op) }])) as Record<
+    Operation,
+    { sent: number; ok: number; maxMs: number; boundMs: number }
+  >;
 
   add(answer: Answer, inTable: boolean, faultNames: string): void {
     this.requests++;
@@ -41,7 +44,10 @@ export class Tally {
 }
 
 const mib = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
-const counts = (record: Record<string, number>) => Object.entries(record).map(([k, n]) => `${k} ×${n}`).join(', ');
+const counts = (record: Record<string, number>) =>
+  Object.entries(record)
+    .map(([k, n]) => `${k} ×${n}`)
+    .join(', ');
 
 /** The report as a few lines for a person. */
 export function formatReport(r: SoakReport): string {
@@ -49,7 +55,10 @@ export function formatReport(r: SoakReport): string {
   const f = r.flood;
   return [
     `soak: ${r.seconds} s, ${r.usersPerStore} users on Redis and ${r.usersPerStore} on Memcached; ${r.requests} requests`,
-    ...OPERATIONS.map((op) => `  ${op.padEnd(12)} sent ${r.operations[op].sent}, ok ${r.operations[op].ok}, max ${r.operations[op].maxMs} ms (bound ${r.operations[op].boundMs} ms)`),
+    ...OPERATIONS.map(
+      (op) =>
+        `  ${op.padEnd(12)} sent ${r.operations[op].sent}, ok ${r.operations[op].ok}, max ${r.operations[op].maxMs} ms (bound ${r.operations[op].boundMs} ms)`,
+    ),
     `faults injected: ${r.faultsInjected} (${counts(r.faultsByKind)})`,
     `answers outside the table: ${r.outsideTable}${r.outsideSamples.map((s) => `\n    ${s}`).join('')}`,
     `hangs: ${r.hangs}; answers over their bound: ${r.overBound}; app event-loop delay max ${r.appLoopMaxMs} ms`,

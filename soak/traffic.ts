@@ -22,7 +22,12 @@ class VirtualUser {
   epoch = 0;
   private queue: Promise<unknown> = Promise.resolve();
 
-  constructor(readonly openid: string, readonly store: StoreName, private readonly phone: string, private readonly shared: Shared) {}
+  constructor(
+    readonly openid: string,
+    readonly store: StoreName,
+    private readonly phone: string,
+    private readonly shared: Shared,
+  ) {}
 
   /** Run `task` after whatever this user is doing. */
   exclusive<T>(task: () => Promise<T>): Promise<T> {
@@ -45,7 +50,12 @@ class VirtualUser {
     else if (r < 0.95) {
       const op = r < 0.78 ? 'phoneCode' : 'phoneLegacy';
       const asked = { openid: this.openid, phoneNumber: this.phone };
-      const answer = await this.send(op, 'POST', '/wechat/phone', op === 'phoneCode' ? { code: (await wechat('phone-code', asked)).code } : await wechat('encrypt-phone', asked));
+      const answer = await this.send(
+        op,
+        'POST',
+        '/wechat/phone',
+        op === 'phoneCode' ? { code: (await wechat('phone-code', asked)).code } : await wechat('encrypt-phone', asked),
+      );
       if (answer.status === 200 && (answer.body as { purePhoneNumber?: string }).purePhoneNumber !== this.phone) {
         Object.assign(answer.record, { status: 599, code: 'WRONG_PHONE' }); // a wrong number is outside any table
       }
@@ -63,7 +73,13 @@ class VirtualUser {
     return status;
   }
 
-  private async send(op: Operation, method: string, path: string, body?: unknown, withToken = true): Promise<{ status: number; body: unknown; record: Answer }> {
+  private async send(
+    op: Operation,
+    method: string,
+    path: string,
+    body?: unknown,
+    withToken = true,
+  ): Promise<{ status: number; body: unknown; record: Answer }> {
     const { baseUrl, epochs, sink } = this.shared;
     const headers: Record<string, string> = { 'content-type': 'application/json', ...(withToken && this.token && { authorization: `Bearer ${this.token}` }) };
     const lost = () => withToken && this.epoch < epochs[this.store];
@@ -72,14 +88,27 @@ class VirtualUser {
     let status = 0; // no answer in time, or the connection failed: a hang
     let parsed: { error?: { code?: string } } | undefined;
     try {
-      const res = await fetch(`${baseUrl}/${this.store}${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body), signal: AbortSignal.timeout(boundMs(op) + 5000) });
+      const res = await fetch(`${baseUrl}/${this.store}${path}`, {
+        method,
+        headers,
+        body: body === undefined ? undefined : JSON.stringify(body),
+        signal: AbortSignal.timeout(boundMs(op) + 5000),
+      });
       const text = await res.text();
       status = res.status;
       parsed = text ? JSON.parse(text) : undefined;
     } catch {
       status = 0;
     }
-    const record: Answer = { op, store: this.store, sent, answered: performance.now(), status, code: parsed?.error?.code, sessionLostByStore: lostBefore || lost() };
+    const record: Answer = {
+      op,
+      store: this.store,
+      sent,
+      answered: performance.now(),
+      status,
+      code: parsed?.error?.code,
+      sessionLostByStore: lostBefore || lost(),
+    };
     queueMicrotask(() => sink(record));
     return { status, body: parsed, record };
   }
@@ -148,16 +177,20 @@ export class SessionAudit {
   }
 
   async verify(snapshot: Snapshot): Promise<void> {
-    await Promise.all(snapshot.map(([user, token]) => user.exclusive(async () => {
-      if (user.token !== token || user.epoch < this.epochs[user.store]) return; // logged out since, or its store was killed
-      this.checked++;
-      for (let attempt = 0; attempt < 12; attempt++) {
-        const status = await user.resolve();
-        if (status === 200) return;
-        if (status === 401) break;
-        await sleep(250); // 503: the store is still coming back
-      }
-      this.lost++;
-    })));
+    await Promise.all(
+      snapshot.map(([user, token]) =>
+        user.exclusive(async () => {
+          if (user.token !== token || user.epoch < this.epochs[user.store]) return; // logged out since, or its store was killed
+          this.checked++;
+          for (let attempt = 0; attempt < 12; attempt++) {
+            const status = await user.resolve();
+            if (status === 200) return;
+            if (status === 401) break;
+            await sleep(250); // 503: the store is still coming back
+          }
+          this.lost++;
+        }),
+      ),
+    );
   }
 }

@@ -16,11 +16,23 @@ export { normalizePhone } from './client/phone.js';
 export { decryptWechatData, checkWatermark, type DecryptOptions } from './crypto/decrypt.js';
 export { verifyUserSignature, loginStateSignature } from './crypto/signature.js';
 export {
-  WechatError, WechatApiError, StoreUnavailableError, ERROR_STATUS, isWechatError, type WechatErrorCode, type WechatApiErrorOptions,
+  WechatError,
+  WechatApiError,
+  StoreUnavailableError,
+  ERROR_STATUS,
+  isWechatError,
+  type WechatErrorCode,
+  type WechatApiErrorOptions,
 } from './errors.js';
 export {
-  DEFAULTS, COMPONENT_TOKEN_CACHE_MS, type WechatSessionOptions, type WechatClientOptions, type WechatAppOptions,
-  type WechatComponentOptions, type WechatWecomOptions, type LoginHook,
+  DEFAULTS,
+  COMPONENT_TOKEN_CACHE_MS,
+  type WechatSessionOptions,
+  type WechatClientOptions,
+  type WechatAppOptions,
+  type WechatComponentOptions,
+  type WechatWecomOptions,
+  type LoginHook,
 } from './options.js';
 export type { WechatStore, StoreAdapterOptions, Awaitable } from './store.js';
 export { maskPhone, type WechatLogger } from './log.js';

@@ -92,5 +92,8 @@ export function describeError(err: unknown): string {
   if (!(err instanceof Error)) return typeof err;
   const { code } = err as { code?: unknown };
   const system = typeof code === 'string' ? ` ${code}` : '';
-  return `${err.name}${system}: ${err.message}`.replace(/\s+/g, ' ').replace(/[A-Za-z0-9_+/=-]{24,}/g, '…').slice(0, 200);
+  return `${err.name}${system}: ${err.message}`
+    .replace(/\s+/g, ' ')
+    .replace(/[A-Za-z0-9_+/=-]{24,}/g, '…')
+    .slice(0, 200);
 }

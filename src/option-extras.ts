@@ -30,12 +30,14 @@ export function apiSecurityOf(value: unknown, name: string): ApiSecurityKeys | u
 export function parseRiskRank(o: Input): RiskRankConfig | undefined {
   const value = o.riskRank;
   if (value === undefined || value === false) return undefined;
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) fail('riskRank', 'an object { scene: 0 | 1, refuseAt?: 0..4, failClosed?: boolean }', value);
+  if (value === null || typeof value !== 'object' || Array.isArray(value))
+    fail('riskRank', 'an object { scene: 0 | 1, refuseAt?: 0..4, failClosed?: boolean }', value);
   const { scene, refuseAt, failClosed, ...rest } = value as Input;
   const unknown = Object.keys(rest)[0];
   if (unknown !== undefined) fail(`riskRank.${unknown}`, 'left out (riskRank takes scene, refuseAt, failClosed)', 'a value');
   if (scene !== 0 && scene !== 1) fail('riskRank.scene', '0 (registration) or 1 (marketing)', scene);
-  if (refuseAt !== undefined && (typeof refuseAt !== 'number' || !Number.isInteger(refuseAt) || refuseAt < 0 || refuseAt > 4)) fail('riskRank.refuseAt', 'a whole number from 0 to 4', refuseAt);
+  if (refuseAt !== undefined && (typeof refuseAt !== 'number' || !Number.isInteger(refuseAt) || refuseAt < 0 || refuseAt > 4))
+    fail('riskRank.refuseAt', 'a whole number from 0 to 4', refuseAt);
   if (failClosed !== undefined && typeof failClosed !== 'boolean') fail('riskRank.failClosed', 'true or false', failClosed);
   return { scene, refuseAt: refuseAt as number | undefined, failClosed: failClosed === true };
 }

@@ -19,7 +19,11 @@ export function singleApp(o: Input): AppConfig {
 /** The apps, third-party platform and WeCom corp a server speaks for. */
 export function parsePlatforms(o: Input, wecomApiBaseUrl: string): Pick<Config, 'apps' | 'component' | 'authorizerAccessToken' | 'wecom'> {
   const component = parseComponent(o.component);
-  const authorizerAccessToken = optionalFunction<(appId: string) => Promise<string>>(o, 'authorizerAccessToken', 'an async function (appId) returning the authorizer_access_token');
+  const authorizerAccessToken = optionalFunction<(appId: string) => Promise<string>>(
+    o,
+    'authorizerAccessToken',
+    'an async function (appId) returning the authorizer_access_token',
+  );
   if (authorizerAccessToken && !component) fail('authorizerAccessToken', 'given only with `component`', 'a function');
   const wecom = parseWecom(o.wecom, wecomApiBaseUrl);
   let apps: AppConfig[];
@@ -53,7 +57,8 @@ function parseApps(value: unknown, componentMode: boolean): AppConfig[] {
       if (appSecret !== undefined) fail(`apps[${i}].appSecret`, 'left out with `component` (the platform logs in for the app)', 'a secret');
       return { appId, ...(apiSecurity && { apiSecurity }) };
     }
-    if (typeof appSecret !== 'string' || !appSecret) fail(`apps[${i}].appSecret`, 'the AppSecret of that mini-program', appSecret === undefined ? undefined : 'an empty or non-string value');
+    if (typeof appSecret !== 'string' || !appSecret)
+      fail(`apps[${i}].appSecret`, 'the AppSecret of that mini-program', appSecret === undefined ? undefined : 'an empty or non-string value');
     return { appId, appSecret, ...(apiSecurity && { apiSecurity }) };
   });
 }

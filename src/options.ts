@@ -9,7 +9,13 @@ import type { LoginHook, WechatClientOptions, WechatComponentOptions, WechatSess
 import type { WechatStore } from './store.js';
 
 export type {
-  LoginHook, LoginInfo, WechatAppOptions, WechatClientOptions, WechatComponentOptions, WechatSessionOptions, WechatWecomOptions,
+  LoginHook,
+  LoginInfo,
+  WechatAppOptions,
+  WechatClientOptions,
+  WechatComponentOptions,
+  WechatSessionOptions,
+  WechatWecomOptions,
 } from './option-types.js';
 
 /**
@@ -46,10 +52,42 @@ export const DEFAULTS = {
 } as const;
 
 const OPTION_NAMES = [
-  'appId', 'appSecret', 'apiBaseUrl', 'backupApiBaseUrl', 'timeout', 'retries', 'retryDelay', 'maxConcurrentCalls', 'maxQueuedCalls', 'accessToken', 'store', 'storeTimeout',
-  'fetch', 'now', 'logger', 'ttl', 'renewAfter', 'bearer', 'tokenHeader', 'singleSession', 'maxSessionsPerUser',
-  'bodyLimit', 'bodyTimeout', 'on', 'onLogin', 'passErrors', 'verifySessionKey', 'bindPhoneCode', 'resetSessionKeyOnLogout',
-  'apiSecurity', 'checkEncryptedPhone', 'riskRank', 'apps', 'component', 'authorizerAccessToken', 'wecom',
+  'appId',
+  'appSecret',
+  'apiBaseUrl',
+  'backupApiBaseUrl',
+  'timeout',
+  'retries',
+  'retryDelay',
+  'maxConcurrentCalls',
+  'maxQueuedCalls',
+  'accessToken',
+  'store',
+  'storeTimeout',
+  'fetch',
+  'now',
+  'logger',
+  'ttl',
+  'renewAfter',
+  'bearer',
+  'tokenHeader',
+  'singleSession',
+  'maxSessionsPerUser',
+  'bodyLimit',
+  'bodyTimeout',
+  'on',
+  'onLogin',
+  'passErrors',
+  'verifySessionKey',
+  'bindPhoneCode',
+  'resetSessionKeyOnLogout',
+  'apiSecurity',
+  'checkEncryptedPhone',
+  'riskRank',
+  'apps',
+  'component',
+  'authorizerAccessToken',
+  'wecom',
 ] as const satisfies readonly (keyof WechatSessionOptions)[];
 
 /**

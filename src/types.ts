@@ -10,6 +10,7 @@
  * await req.wechat!.save({ userId: 42 });
  * ```
  */
+// biome-ignore lint/suspicious/noEmptyInterface: empty on purpose, apps extend it by declaration merging
 export interface WechatSessionData {}
 
 /**

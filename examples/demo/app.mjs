@@ -25,8 +25,8 @@ export function createDemoApp({ wechat, standInUrl }) {
   app.get('/api/me', requireWechatSession(options), (req, res) => {
     res.json({ openid: req.wechat.openid, unionid: req.wechat.unionid ?? null });
   });
-  app.get('/demo/config', (req, res) => res.json(config));
-  app.get('/client.js', (req, res) => res.type('js').send(clientScript));
+  app.get('/demo/config', (_req, res) => res.json(config));
+  app.get('/client.js', (_req, res) => res.type('js').send(clientScript));
   app.use(express.static(publicDir));
   return app;
 }

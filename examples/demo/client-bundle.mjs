@@ -23,10 +23,10 @@ export function clientDir() {
  * app.get('/client.js', (req, res) => res.type('js').send(script));
  */
 export function bundleClient(dir) {
-  const files = readdirSync(dir).filter((name) => name.endsWith('.js')).sort();
-  const table = files
-    .map((name) => `${JSON.stringify(name)}: function (require, module, exports) {\n${readFileSync(join(dir, name), 'utf8')}\n}`)
-    .join(',\n');
+  const files = readdirSync(dir)
+    .filter((name) => name.endsWith('.js'))
+    .sort();
+  const table = files.map((name) => `${JSON.stringify(name)}: function (require, module, exports) {\n${readFileSync(join(dir, name), 'utf8')}\n}`).join(',\n');
   return `(function () {
 var files = {
 ${table}

@@ -17,7 +17,7 @@ const loginLimit = rateLimit({
   limit: Number(process.env.LOGIN_RATE_LIMIT ?? 10), // logins per address per minute
   standardHeaders: 'draft-8',
   legacyHeaders: false,
-  handler: (req, res) => {
+  handler: (_req, res) => {
     res.status(429).json({ error: { code: 'LOGIN_RATE_LIMITED', message: 'Too many logins; try again in a minute' } });
   },
 });

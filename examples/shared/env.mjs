@@ -36,7 +36,10 @@ export function onShutdown(fn) {
 }
 
 async function shutdown() {
-  for (const fn of cleanups.reverse()) await Promise.resolve().then(fn).catch(() => undefined);
+  for (const fn of cleanups.reverse())
+    await Promise.resolve()
+      .then(fn)
+      .catch(() => undefined);
   process.exit(0);
 }
 process.once('SIGINT', shutdown);

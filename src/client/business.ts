@@ -29,7 +29,8 @@ export function encryptedMsgHash(encryptedData: string): string {
  * errcode 1 (not found) is `{ valid: false }`; other failures reject.
  */
 export async function checkEncryptedData(parts: BusinessCallParts, encryptedData: string): Promise<{ valid: boolean; createTime?: number }> {
-  if (typeof encryptedData !== 'string' || !encryptedData) throw new WechatError('WECHAT_BAD_REQUEST', '`encryptedData` must be a non-empty string', { field: 'encryptedData' });
+  if (typeof encryptedData !== 'string' || !encryptedData)
+    throw new WechatError('WECHAT_BAD_REQUEST', '`encryptedData` must be a non-empty string', { field: 'encryptedData' });
   try {
     const body = await parts.tokens.withToken((token) =>
       callSigned(parts.http, parts.security, parts.appId, {

@@ -12,12 +12,7 @@ export const SESSION_KEY_DEAD_ERRCODE = 87009;
  * base64 text, message = "")`). Resolves `true` for 0 and `false` for 87009
  * (dead or replaced key); any other answer rejects with a typed error.
  */
-export async function checkSessionKey(
-  http: HttpSettings,
-  tokens: TokenSource,
-  openid: string,
-  sessionKey: string,
-): Promise<boolean> {
+export async function checkSessionKey(http: HttpSettings, tokens: TokenSource, openid: string, sessionKey: string): Promise<boolean> {
   if (typeof openid !== 'string' || !openid) throw new WechatError('WECHAT_BAD_REQUEST', '`openid` must be a non-empty string', { field: 'openid' });
   if (typeof sessionKey !== 'string' || !sessionKey) {
     throw new WechatError('WECHAT_BAD_REQUEST', '`sessionKey` must be a non-empty string', { field: 'sessionKey' });

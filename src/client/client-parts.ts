@@ -41,11 +41,24 @@ export interface PlatformTokens {
 }
 
 /** The parts of one mini-program: by its own AppSecret, or through a third-party platform. */
-export function appClientParts(config: HttpConfig, app: AppConfig, store: GuardedStore | undefined, http: HttpSettings, platform?: PlatformTokens): ClientParts {
+export function appClientParts(
+  config: HttpConfig,
+  app: AppConfig,
+  store: GuardedStore | undefined,
+  http: HttpSettings,
+  platform?: PlatformTokens,
+): ClientParts {
   const security = app.apiSecurity && new ApiSecurity(app.apiSecurity, config.now);
   if (platform) {
     const { componentAppId, componentToken } = platform;
-    return new ClientParts(app.appId, http, platform.authorizerToken, (code) => componentCode2Session(http, { appId: app.appId, componentAppId, componentToken }, code), security, config.now);
+    return new ClientParts(
+      app.appId,
+      http,
+      platform.authorizerToken,
+      (code) => componentCode2Session(http, { appId: app.appId, componentAppId, componentToken }, code),
+      security,
+      config.now,
+    );
   }
   const credentials = { appId: app.appId, appSecret: app.appSecret! };
   const tokens = new AccessTokenManager(http, { kind: appTokens(http, { ...credentials, mode: config.accessToken }), store, now: config.now });

@@ -8,7 +8,7 @@ import type { Code2SessionResult } from './code2session.js';
 import type { HttpSettings } from './http.js';
 import { redeemPhoneCode, type PhoneCodeOptions } from './phone.js';
 import { reported } from './reported.js';
-import { ApiSecurity } from './signed-call.js';
+import type { ApiSecurity } from './signed-call.js';
 import { type BusinessCallParts, checkEncryptedData, getUserRiskRank, type RiskRank, type RiskRankQuery } from './business.js';
 import { EncryptKeyCache, type UserEncryptKey } from './encrypt-key.js';
 import { resetSessionKey } from './reset-session-key.js';
@@ -58,7 +58,11 @@ export class WechatClient {
       const config = parseClientOptions(options);
       const log = libraryLogger(config.logger);
       const emit = createEmitter({}, log);
-      const store = options.store && new GuardedStore(options.store, config.storeTimeout, (operation, timedOut, cause) => emit('storeError', { operation, timedOut, cause: describeError(cause) }));
+      const store =
+        options.store &&
+        new GuardedStore(options.store, config.storeTimeout, (operation, timedOut, cause) =>
+          emit('storeError', { operation, timedOut, cause: describeError(cause) }),
+        );
       parts = appClientParts(config, config, store, httpSettings(config, config, log, emit));
     }
     this.appId = parts.appId;

@@ -47,11 +47,7 @@ function identityOf(api: string, body: WechatJson): Code2SessionResult {
  * these days, and may add `expires_in`), its openid and any unionid of
  * {@link WECHAT_ID_SHAPE}.
  */
-export async function code2Session(
-  http: HttpSettings,
-  credentials: { appId: string; appSecret: string },
-  code: string,
-): Promise<Code2SessionResult> {
+export async function code2Session(http: HttpSettings, credentials: { appId: string; appSecret: string }, code: string): Promise<Code2SessionResult> {
   const body = await callWechat(http, {
     api: 'jscode2session',
     method: 'GET',

@@ -51,7 +51,8 @@ export class EncryptKeyCache {
   async get(parts: BusinessCallParts, session: { openid: string; sessionKey: string }): Promise<UserEncryptKey[]> {
     const { openid, sessionKey } = session ?? {};
     if (typeof openid !== 'string' || !openid) throw new WechatError('WECHAT_BAD_REQUEST', '`openid` must be a non-empty string', { field: 'openid' });
-    if (typeof sessionKey !== 'string' || !sessionKey) throw new WechatError('WECHAT_BAD_REQUEST', '`sessionKey` must be a non-empty string', { field: 'sessionKey' });
+    if (typeof sessionKey !== 'string' || !sessionKey)
+      throw new WechatError('WECHAT_BAD_REQUEST', '`sessionKey` must be a non-empty string', { field: 'sessionKey' });
     const cached = this.#keys.get(openid);
     if (cached && cached.until > this.#now()) return cached.keys.map((k) => ({ ...k }));
     const signature = loginStateSignature(sessionKey);

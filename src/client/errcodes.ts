@@ -19,9 +19,9 @@ const CLIENT_FACING: Record<number, WechatErrorCode> = {
 const MESSAGES: Partial<Record<WechatErrorCode, string>> = {
   WECHAT_CODE_INVALID: 'The code is invalid or expired (codes last 5 minutes): call wx.login again',
   WECHAT_CODE_USED: 'The code was already used: each code is single-use, call wx.login again',
-  WECHAT_USER_BLOCKED: 'WeChat blocked this user\'s login as high-risk',
+  WECHAT_USER_BLOCKED: "WeChat blocked this user's login as high-risk",
   WECHAT_RATE_LIMITED: 'WeChat rate limit reached: retry after a minute',
-  WECHAT_CONFIG_ERROR: 'WeChat rejected this server\'s AppID, AppSecret or IP: check the configuration',
+  WECHAT_CONFIG_ERROR: "WeChat rejected this server's AppID, AppSecret or IP: check the configuration",
   WECHAT_UPSTREAM_ERROR: 'WeChat answered with an error',
   WECHAT_BAD_REQUEST: 'The code is missing',
   WECHAT_APP_UNAUTHORIZED: 'This mini-program has not authorized the platform, or revoked it',
@@ -29,8 +29,7 @@ const MESSAGES: Partial<Record<WechatErrorCode, string>> = {
 
 /** Messages where the phone-number code differs from the login code. */
 const PHONE_MESSAGES: Partial<Record<WechatErrorCode, string>> = {
-  WECHAT_CODE_INVALID:
-    'The phone code is invalid, expired (5 minutes), already used or from another mini-program: ask the user to tap the phone button again',
+  WECHAT_CODE_INVALID: 'The phone code is invalid, expired (5 minutes), already used or from another mini-program: ask the user to tap the phone button again',
   WECHAT_CODE_USED: 'The phone code was already used: ask the user to tap the phone button again',
 };
 
@@ -59,5 +58,7 @@ export function errcodeToError(api: string, errcode: number, errmsg: string): We
  * to be recognised.
  */
 function sanitize(errmsg: string): string {
-  return String(errmsg).replace(/[A-Za-z0-9_\-+/=]{24,}/g, '…').slice(0, 200);
+  return String(errmsg)
+    .replace(/[A-Za-z0-9_\-+/=]{24,}/g, '…')
+    .slice(0, 200);
 }

@@ -53,7 +53,8 @@ type Attempt = { [RETRYABLE]: true; error: WechatError; unsent?: boolean };
  * answer is not among them: the server may have acted on the request (a
  * login code may be spent), so those are never sent elsewhere.
  */
-const UNSENT = /^(ECONNREFUSED|ENOTFOUND|EAI_AGAIN|EHOSTUNREACH|ENETUNREACH|UND_ERR_CONNECT_TIMEOUT|ERR_TLS_.*|CERT_.*|UNABLE_TO_.*|DEPTH_ZERO_SELF_SIGNED_CERT|SELF_SIGNED_CERT_IN_CHAIN)$/;
+const UNSENT =
+  /^(ECONNREFUSED|ENOTFOUND|EAI_AGAIN|EHOSTUNREACH|ENETUNREACH|UND_ERR_CONNECT_TIMEOUT|ERR_TLS_.*|CERT_.*|UNABLE_TO_.*|DEPTH_ZERO_SELF_SIGNED_CERT|SELF_SIGNED_CERT_IN_CHAIN)$/;
 
 const upstream = (api: string, message: string, cause?: unknown): WechatError =>
   new WechatError('WECHAT_UPSTREAM_ERROR', `WeChat ${api}: ${message}`, { cause });

@@ -12,7 +12,8 @@ import type { TokenSource } from './token-source.js';
  */
 export async function resetSessionKey(http: HttpSettings, tokens: TokenSource, openid: string, sessionKey: string): Promise<void> {
   if (typeof openid !== 'string' || !openid) throw new WechatError('WECHAT_BAD_REQUEST', '`openid` must be a non-empty string', { field: 'openid' });
-  if (typeof sessionKey !== 'string' || !sessionKey) throw new WechatError('WECHAT_BAD_REQUEST', '`sessionKey` must be a non-empty string', { field: 'sessionKey' });
+  if (typeof sessionKey !== 'string' || !sessionKey)
+    throw new WechatError('WECHAT_BAD_REQUEST', '`sessionKey` must be a non-empty string', { field: 'sessionKey' });
   const signature = loginStateSignature(sessionKey);
   await tokens.withToken((token) =>
     callWechat(http, {

@@ -1,4 +1,4 @@
-import { ApiSecurityKeys } from '../crypto/api-security-keys.js';
+import type { ApiSecurityKeys } from '../crypto/api-security-keys.js';
 import { openAnswer, sealRequest, UnverifiedAnswer } from '../crypto/api-security.js';
 import { WechatError } from '../errors.js';
 import type { WechatLogger } from '../log.js';

@@ -58,7 +58,10 @@ export class ProvidedToken implements TokenSource {
     this.fetches++;
     let timer: ReturnType<typeof setTimeout> | undefined;
     const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new WechatError('WECHAT_UPSTREAM_TIMEOUT', `${this.#name} did not answer within ${this.#timeoutMs} ms`)), this.#timeoutMs);
+      timer = setTimeout(
+        () => reject(new WechatError('WECHAT_UPSTREAM_TIMEOUT', `${this.#name} did not answer within ${this.#timeoutMs} ms`)),
+        this.#timeoutMs,
+      );
     });
     try {
       const token = await Promise.race([Promise.resolve().then(this.#provide), timeout]);

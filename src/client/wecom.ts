@@ -62,7 +62,13 @@ export class WecomClient {
       }),
     );
     const { corpid, userid, session_key: sessionKey } = body;
-    if (corpid !== this.corpId || typeof userid !== 'string' || !USER_ID_SHAPE.test(userid) || typeof sessionKey !== 'string' || !SESSION_KEY_SHAPE.test(sessionKey)) {
+    if (
+      corpid !== this.corpId ||
+      typeof userid !== 'string' ||
+      !USER_ID_SHAPE.test(userid) ||
+      typeof sessionKey !== 'string' ||
+      !SESSION_KEY_SHAPE.test(sessionKey)
+    ) {
       throw new WechatError('WECHAT_UPSTREAM_ERROR', 'WeCom jscode2session answered without a usable corpid, userid and session_key');
     }
     return { corpId: corpid, userId: userid, sessionKey };

@@ -48,17 +48,32 @@ export class ApiSecurityKeys {
 
   /** Check the option named `name` (e.g. `apps[0].apiSecurity`); throws a `TypeError` naming the part that is wrong. */
   constructor(value: unknown, name = 'apiSecurity') {
-    if (value === null || typeof value !== 'object' || Array.isArray(value)) refuse(name, 'an object { aesKey, aesSn, privateKey, rsaSn, platformPublicKey, platformSn }');
+    if (value === null || typeof value !== 'object' || Array.isArray(value))
+      refuse(name, 'an object { aesKey, aesSn, privateKey, rsaSn, platformPublicKey, platformSn }');
     const { aesKey, aesSn, privateKey, rsaSn, platformPublicKey, platformSn, ...rest } = value as Record<string, unknown>;
     const unknown = Object.keys(rest)[0];
     if (unknown !== undefined) refuse(`${name}.${unknown}`, 'left out (not an API security option)');
     if (typeof aesKey !== 'string' || !AES_KEY.test(aesKey)) refuse(`${name}.aesKey`, 'the AES256_GCM key, base64 of 32 bytes (44 characters)');
-    for (const [field, sn] of [['aesSn', aesSn], ['rsaSn', rsaSn], ['platformSn', platformSn]] as const) {
+    for (const [field, sn] of [
+      ['aesSn', aesSn],
+      ['rsaSn', rsaSn],
+      ['platformSn', platformSn],
+    ] as const) {
       if (typeof sn !== 'string' || !SN.test(sn)) refuse(`${name}.${field}`, 'the SN shown beside the key in the admin console');
     }
     this.#aesKey = Buffer.from(aesKey as string, 'base64');
-    this.#privateKey = readKey(() => createPrivateKey({ key: privateKey as string, format: 'pem' }), privateKey, `${name}.privateKey`, 'an RSA private key in PEM (PKCS#1 or PKCS#8)');
-    this.#platformKey = readKey(() => createPublicKey({ key: platformPublicKey as string, format: 'pem' }), platformPublicKey, `${name}.platformPublicKey`, "WeChat's platform certificate or public key in PEM");
+    this.#privateKey = readKey(
+      () => createPrivateKey({ key: privateKey as string, format: 'pem' }),
+      privateKey,
+      `${name}.privateKey`,
+      'an RSA private key in PEM (PKCS#1 or PKCS#8)',
+    );
+    this.#platformKey = readKey(
+      () => createPublicKey({ key: platformPublicKey as string, format: 'pem' }),
+      platformPublicKey,
+      `${name}.platformPublicKey`,
+      "WeChat's platform certificate or public key in PEM",
+    );
     this.aesSn = aesSn as string;
     this.rsaSn = rsaSn as string;
     this.platformSn = platformSn as string;
@@ -89,6 +104,6 @@ function readKey(read: () => KeyObject, value: unknown, name: string, want: stri
   } catch {
     key = undefined;
   }
-  if (!key || key.asymmetricKeyType !== 'rsa') refuse(name, `${want}; it could not be read as an RSA key`);
+  if (key?.asymmetricKeyType !== 'rsa') refuse(name, `${want}; it could not be read as an RSA key`);
   return key!;
 }

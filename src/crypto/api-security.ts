@@ -51,7 +51,12 @@ export interface SealInput {
 /** Encrypt the parameters (with `_n`, `_appid`, `_timestamp`) and sign the body. */
 export function sealRequest(keys: ApiSecurityKeys, input: SealInput): SealedRequest {
   const timestamp = String(input.timestamp);
-  const plaintext = JSON.stringify({ ...input.params, _n: input.nonce ?? randomBytes(16).toString('base64url'), _appid: input.appId, _timestamp: input.timestamp });
+  const plaintext = JSON.stringify({
+    ...input.params,
+    _n: input.nonce ?? randomBytes(16).toString('base64url'),
+    _appid: input.appId,
+    _timestamp: input.timestamp,
+  });
   const iv = input.iv ?? randomBytes(12);
   const cipher = createCipheriv('aes-256-gcm', keys.aesKey(), iv);
   cipher.setAAD(Buffer.from(additionalData(input.urlpath, input.appId, timestamp, keys.aesSn), 'utf8'));
@@ -87,8 +92,12 @@ export function openAnswer(keys: ApiSecurityKeys, input: AnswerInput): Record<st
   const serial = headers.get('wechatmp-serial');
   if (serial !== null && serial !== keys.platformSn) throw new UnverifiedAnswer('answer signed with another platform key');
   if (!TIMESTAMP.test(timestamp)) throw new UnverifiedAnswer('answer timestamp is not Unix seconds');
-  if (Math.abs(Number(timestamp) - input.nowSeconds) > ANSWER_CLOCK_SKEW_SECONDS) throw new UnverifiedAnswer('answer timestamp is more than 5 minutes off (replayed or stale)');
-  if (!BASE64.test(signature) || !verify('sha256', Buffer.from(signedText(urlpath, appId, timestamp, text), 'utf8'), { key: keys.platformKey(), ...PSS }, Buffer.from(signature, 'base64'))) {
+  if (Math.abs(Number(timestamp) - input.nowSeconds) > ANSWER_CLOCK_SKEW_SECONDS)
+    throw new UnverifiedAnswer('answer timestamp is more than 5 minutes off (replayed or stale)');
+  if (
+    !BASE64.test(signature) ||
+    !verify('sha256', Buffer.from(signedText(urlpath, appId, timestamp, text), 'utf8'), { key: keys.platformKey(), ...PSS }, Buffer.from(signature, 'base64'))
+  ) {
     throw new UnverifiedAnswer('answer signature does not verify with the platform key');
   }
   const envelope = parseObject(text);

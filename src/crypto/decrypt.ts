@@ -88,6 +88,6 @@ export function decryptWechatData<T extends object = Record<string, unknown>>(
 export function checkWatermark(data: { watermark?: unknown }, appId: string): void {
   const watermark = data.watermark as { appid?: unknown } | undefined;
   if (!watermark || watermark.appid !== appId) {
-    throw new WechatError('WECHAT_WATERMARK_MISMATCH', 'The data carries another mini-program\'s watermark appid');
+    throw new WechatError('WECHAT_WATERMARK_MISMATCH', "The data carries another mini-program's watermark appid");
   }
 }

@@ -13,7 +13,9 @@ const HEX40 = /^[0-9a-fA-F]{40}$/;
  */
 export function verifyUserSignature(rawData: string, signature: string, sessionKey: string): boolean {
   if (typeof rawData !== 'string' || typeof signature !== 'string' || !HEX40.test(signature)) return false;
-  const expected = createHash('sha1').update(rawData + sessionKey).digest();
+  const expected = createHash('sha1')
+    .update(rawData + sessionKey)
+    .digest();
   return timingSafeEqual(expected, Buffer.from(signature, 'hex'));
 }
 

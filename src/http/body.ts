@@ -108,10 +108,7 @@ function readStream(req: IncomingMessage, limit: number, timeoutMs: number): Pro
     const onClose = () => {
       if (!req.complete) onAborted();
     };
-    const timer = setTimeout(
-      () => finish(new WechatError('WECHAT_REQUEST_TIMEOUT', `The body did not arrive within ${timeoutMs} ms`)),
-      timeoutMs,
-    );
+    const timer = setTimeout(() => finish(new WechatError('WECHAT_REQUEST_TIMEOUT', `The body did not arrive within ${timeoutMs} ms`)), timeoutMs);
     req.on('data', onData).on('end', onEnd).on('error', onError).on('aborted', onAborted).on('close', onClose);
   });
 }

@@ -35,7 +35,10 @@ function asWechatError(ctx: WechatSessionContext, err: unknown): WechatError {
 /** One structured line per failed request (debug for the client's mistakes, warn when we or WeChat failed), then the answer. */
 function fail(ctx: WechatSessionContext, res: Response, next: NextFunction, err: unknown, started: number): void {
   if (err instanceof AppFailure) {
-    if (!(err.error instanceof WechatError)) return next(err.error);
+    if (!(err.error instanceof WechatError)) {
+      next(err.error);
+      return;
+    }
     err = err.error;
   }
   const error = asWechatError(ctx, err);
@@ -45,8 +48,8 @@ function fail(ctx: WechatSessionContext, res: Response, next: NextFunction, err:
   if (error.field !== undefined) fields.field = error.field;
   if (error.status >= 500) ctx.log.warn(fields, 'request failed');
   else ctx.log.debug(fields, 'request refused');
-  if (ctx.config.passErrors || res.headersSent) return next(error);
-  sendError(res, error);
+  if (ctx.config.passErrors || res.headersSent) next(error);
+  else sendError(res, error);
 }
 
 /**
@@ -87,7 +90,7 @@ export function middleware(
  */
 export function wechatErrorHandler() {
   return function wechatErrorHandler(err: unknown, _req: Request, res: Response, next: NextFunction): void {
-    if (!(err instanceof WechatError) || res.headersSent) return next(err);
-    sendError(res, err);
+    if (!(err instanceof WechatError) || res.headersSent) next(err);
+    else sendError(res, err);
   };
 }

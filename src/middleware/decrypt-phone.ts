@@ -29,7 +29,13 @@ async function sessionKeyIsLive(ctx: WechatSessionContext, session: WechatSessio
  * with `verifySessionKey` WeChat is asked whether the key is really dead:
  * both at most once per session per verdict window.
  */
-async function fromEncryptedData(ctx: WechatSessionContext, verdicts: SessionKeyVerdicts, session: WechatSession, encryptedData: string, iv: unknown): Promise<WechatPhone> {
+async function fromEncryptedData(
+  ctx: WechatSessionContext,
+  verdicts: SessionKeyVerdicts,
+  session: WechatSession,
+  encryptedData: string,
+  iv: unknown,
+): Promise<WechatPhone> {
   let data: Record<string, unknown>;
   try {
     data = decryptWechatData(session.sessionKey, encryptedData, iv, { appId: session.appId });
@@ -51,7 +57,11 @@ async function fromEncryptedData(ctx: WechatSessionContext, verdicts: SessionKey
   const phone = normalizePhone(data);
   if (!phone) throw new WechatError('WECHAT_BAD_REQUEST', 'encryptedData holds no phone number', { field: 'encryptedData' });
   if (ctx.config.checkEncryptedPhone && !(await ctx.app(session.appId).client.checkEncryptedData(encryptedData)).valid) {
-    throw new WechatError('WECHAT_BAD_REQUEST', 'WeChat did not produce this encryptedData (or not in the last 3 days): ask the user to tap the phone button again', { field: 'encryptedData' });
+    throw new WechatError(
+      'WECHAT_BAD_REQUEST',
+      'WeChat did not produce this encryptedData (or not in the last 3 days): ask the user to tap the phone button again',
+      { field: 'encryptedData' },
+    );
   }
   return phone;
 }

@@ -53,7 +53,13 @@ function legacyFields(fields: Fields): LegacyUserInfo {
  * others share it), then handed to the app's `onLogin`. A hook that fails
  * ends the session it was given.
  */
-export function sessionFor(ctx: WechatSessionContext, sessions: SessionManager, shared: SharedLogin & { info?: LoginInfo }, req: Request, arrivedAt: number): Promise<CreatedSession> {
+export function sessionFor(
+  ctx: WechatSessionContext,
+  sessions: SessionManager,
+  shared: SharedLogin & { info?: LoginInfo },
+  req: Request,
+  arrivedAt: number,
+): Promise<CreatedSession> {
   shared.session ??= (async (): Promise<CreatedSession> => {
     const session = await sessions.create(shared.identity);
     const { openid, unionid } = shared.identity;
@@ -74,17 +80,16 @@ export function sessionFor(ctx: WechatSessionContext, sessions: SessionManager, 
 /** Check the legacy getUserInfo fields against the session_key WeChat just gave (before any session exists). */
 function userInfoOf(ctx: WechatSessionContext, appId: string, identity: Identity, legacy: LegacyUserInfo): WechatUserInfo | undefined {
   if (legacy.rawData !== undefined && !verifyUserSignature(legacy.rawData, legacy.signature!, identity.sessionKey)) {
-    throw new WechatError(
-      'WECHAT_SIGNATURE_INVALID',
-      'The user data signature does not match: call wx.login first, then getUserInfo, and send both together',
-      { field: 'signature' },
-    );
+    throw new WechatError('WECHAT_SIGNATURE_INVALID', 'The user data signature does not match: call wx.login first, then getUserInfo, and send both together', {
+      field: 'signature',
+    });
   }
   if (legacy.encryptedData !== undefined) {
     try {
       return decryptWechatData<WechatUserInfo>(identity.sessionKey, legacy.encryptedData, legacy.iv, { appId });
     } catch (err) {
-      if (err instanceof WechatError && err.code === 'WECHAT_SESSION_KEY_MISMATCH') ctx.emit('sessionKeyMismatch', { openid: identity.openid, flow: 'userInfo' });
+      if (err instanceof WechatError && err.code === 'WECHAT_SESSION_KEY_MISMATCH')
+        ctx.emit('sessionKeyMismatch', { openid: identity.openid, flow: 'userInfo' });
       throw err;
     }
   }

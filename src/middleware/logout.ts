@@ -56,7 +56,8 @@ export interface RevokeTarget {
  */
 export async function revokeWechatSessions(wechat: WechatSessionContext | WechatSessionOptions, id: string, target: RevokeTarget = {}): Promise<number> {
   const ctx = contextOf(wechat);
-  if (typeof id !== 'string' || id.length === 0) throw new TypeError('express-wechat-session: revokeWechatSessions needs the openid (or WeCom userid) as a non-empty string');
+  if (typeof id !== 'string' || id.length === 0)
+    throw new TypeError('express-wechat-session: revokeWechatSessions needs the openid (or WeCom userid) as a non-empty string');
   if (target.wecom) {
     if (!ctx.wecom) throw new TypeError('express-wechat-session: `wecom` is not configured');
     return ctx.wecom.sessions.revokeAll(id);

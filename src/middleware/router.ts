@@ -51,7 +51,11 @@ export function wechatRouter(wechat: WechatSessionContext | WechatSessionOptions
       }),
     );
   }
-  router.post('/phone', decryptPhone(ctx), wechatHandler((req, res) => res.json(req.wechat.phone)));
+  router.post(
+    '/phone',
+    decryptPhone(ctx),
+    wechatHandler((req, res) => res.json(req.wechat.phone)),
+  );
   router.post('/logout', wechatLogout(ctx), (_req, res) => res.status(204).end());
   router.get(
     '/session',

@@ -26,7 +26,7 @@ export function createMiniProgramClient(options: MiniProgramClientOptions): Mini
   const ctx = toContext(options);
   const sessions = createSessionKeeper(ctx);
   return {
-    login: (loginOptions) => sessions.login(!!(loginOptions && loginOptions.force)),
+    login: (loginOptions) => sessions.login(!!loginOptions?.force),
     request: createRequest(ctx, sessions),
     getPhoneNumber: createGetPhoneNumber(ctx, sessions),
     logout: (logoutOptions) => logout(ctx, logoutOptions),
@@ -38,7 +38,7 @@ export function createMiniProgramClient(options: MiniProgramClientOptions): Mini
 async function logout(ctx: ClientContext, options: LogoutOptions | undefined): Promise<void> {
   const session = ctx.storage.read();
   if (!session) return;
-  const url = options && options.path ? options.path : ctx.logoutPath;
+  const url = options?.path ? options.path : ctx.logoutPath;
   try {
     const result = await send(ctx, { url, method: 'POST' }, session.token);
     if (!isOk(result) && !isSessionRefused(result)) throw responseError(result);

@@ -76,7 +76,7 @@ function checkHeader(value: unknown): string {
 
 function checkTimeout(value: unknown): number | undefined {
   if (value === undefined) return undefined;
-  if (typeof value !== 'number' || !(value > 0) || !isFinite(value)) {
+  if (typeof value !== 'number' || !(value > 0) || !Number.isFinite(value)) {
     throw new TypeError(`\`timeout\` must be a positive number of milliseconds; got ${JSON.stringify(value)}`);
   }
   return value;

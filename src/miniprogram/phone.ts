@@ -15,7 +15,7 @@ const REFUSALS: Record<string, [ClientErrorCode, string]> = {
 /** The `getPhoneNumber()` of a client (it takes `getRealtimePhoneNumber`'s detail alike). */
 export function createGetPhoneNumber(ctx: ClientContext, sessions: SessionKeeper): MiniProgramClient['getPhoneNumber'] {
   return async function getPhoneNumber(detail: PhoneNumberDetail, options?: PhoneOptions): Promise<PhoneNumber> {
-    const url = options && options.path ? options.path : ctx.phonePath;
+    const url = options?.path ? options.path : ctx.phonePath;
     const errMsg = detail && typeof detail.errMsg === 'string' ? detail.errMsg : '';
     const refused = detail ? REFUSALS[String(detail.errno)] : undefined;
     if (refused) throw new MiniProgramClientError(refused[0], refused[1], 0, errMsg);
@@ -39,12 +39,7 @@ export function createGetPhoneNumber(ctx: ClientContext, sessions: SessionKeeper
  * sending it (a login already under way is awaited: its key may be the one);
  * a new login afterwards only prepares the user's next tap.
  */
-async function legacy(
-  ctx: ClientContext,
-  sessions: SessionKeeper,
-  url: string,
-  data: { encryptedData: string; iv: string },
-): Promise<PhoneNumber> {
+async function legacy(ctx: ClientContext, sessions: SessionKeeper, url: string, data: { encryptedData: string; iv: string }): Promise<PhoneNumber> {
   const inFlight = sessions.inFlight();
   const session = inFlight ? await inFlight : ctx.storage.read();
   if (!session) {
@@ -66,11 +61,7 @@ function isKeyMismatch(result: WxRequestResult): boolean {
 }
 
 function retryError(status: number): MiniProgramClientError {
-  return new MiniProgramClientError(
-    'WECHAT_PHONE_RETRY',
-    'The session was renewed; ask the user to tap the phone number button again',
-    status,
-  );
+  return new MiniProgramClientError('WECHAT_PHONE_RETRY', 'The session was renewed; ask the user to tap the phone number button again', status);
 }
 
 function answer(result: WxRequestResult): PhoneNumber {

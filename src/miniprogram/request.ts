@@ -14,11 +14,7 @@ export function isSessionRefused(result: WxRequestResult): boolean {
 }
 
 /** Send with the current session; on a refused token, renew once and send once more. */
-export async function sendWithSession(
-  ctx: ClientContext,
-  sessions: SessionKeeper,
-  options: MiniProgramRequestOptions,
-): Promise<WxRequestResult> {
+export async function sendWithSession(ctx: ClientContext, sessions: SessionKeeper, options: MiniProgramRequestOptions): Promise<WxRequestResult> {
   resolveUrl(ctx.baseUrl, options.url);
   const session = ctx.storage.read() || (await sessions.login(false));
   const first = await send(ctx, options, session.token);
@@ -30,8 +26,7 @@ export async function sendWithSession(
 /** The `request()` of a client: resolves with the body of a 2xx answer. */
 export function createRequest(ctx: ClientContext, sessions: SessionKeeper): MiniProgramClient['request'] {
   return async function request<T = unknown>(options: MiniProgramRequestOptions): Promise<T> {
-    const result =
-      options.auth === false ? await send(ctx, options, undefined) : await sendWithSession(ctx, sessions, options);
+    const result = options.auth === false ? await send(ctx, options, undefined) : await sendWithSession(ctx, sessions, options);
     if (!isOk(result)) throw responseError(result);
     return result.data as T;
   };

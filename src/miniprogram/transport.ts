@@ -25,12 +25,13 @@ export function isOk(result: WxRequestResult): boolean {
 }
 
 /** Send one request to the server, with the token when one is given. */
-export function send(
-  ctx: ClientContext,
-  options: MiniProgramRequestOptions,
-  token: string | undefined,
-): Promise<WxRequestResult> {
-  const header = Object.assign({}, ctx.appId === undefined ? {} : { 'X-WX-AppId': ctx.appId }, options.header, token === undefined ? {} : tokenHeader(ctx.header, token));
+export function send(ctx: ClientContext, options: MiniProgramRequestOptions, token: string | undefined): Promise<WxRequestResult> {
+  const header = Object.assign(
+    {},
+    ctx.appId === undefined ? {} : { 'X-WX-AppId': ctx.appId },
+    options.header,
+    token === undefined ? {} : tokenHeader(ctx.header, token),
+  );
   const init: RequestInit = { url: resolveUrl(ctx.baseUrl, options.url), method: options.method || 'GET', header };
   if (options.data !== undefined) init.data = options.data;
   if (options.dataType !== undefined) init.dataType = options.dataType;

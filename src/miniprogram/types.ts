@@ -23,8 +23,7 @@ export type WxRequestResult = Pick<WechatMiniprogram.RequestSuccessCallbackResul
  * const shim = { request(option) { fetch(option.url).then(async (r) => option.success({ statusCode: r.status, data: await r.json(), header: {} }), option.fail); } };
  * ```
  */
-export interface WxRequestOption
-  extends Pick<WechatMiniprogram.RequestOption, 'url' | 'method' | 'data' | 'header' | 'timeout' | 'dataType'> {
+export interface WxRequestOption extends Pick<WechatMiniprogram.RequestOption, 'url' | 'method' | 'data' | 'header' | 'timeout' | 'dataType'> {
   success(result: WxRequestResult): void;
   fail(error: WechatMiniprogram.GeneralCallbackResult): void;
 }
@@ -168,8 +167,7 @@ export interface MiniProgramClientOptions {
  * const order = await api.request({ url: '/api/orders', method: 'POST', data: { sku: 'A1' }, header: { 'X-Request-Id': id } });
  * ```
  */
-export interface MiniProgramRequestOptions
-  extends Pick<WechatMiniprogram.RequestOption, 'method' | 'data' | 'timeout' | 'dataType'> {
+export interface MiniProgramRequestOptions extends Pick<WechatMiniprogram.RequestOption, 'method' | 'data' | 'timeout' | 'dataType'> {
   /** A path under `baseUrl` (`/api/me`), or a full URL that starts with `baseUrl`. */
   url: string;
   /** Extra headers; the token header is added to them. */

@@ -39,7 +39,16 @@ export class WechatSession implements WechatRequestSession {
   readonly #subject: string;
 
   constructor(
-    fields: { realm: Realm; subject: string; unionid?: string; sessionKey: string; token: string; hash: string; expiresAt: number; data?: Record<string, unknown> },
+    fields: {
+      realm: Realm;
+      subject: string;
+      unionid?: string;
+      sessionKey: string;
+      token: string;
+      hash: string;
+      expiresAt: number;
+      data?: Record<string, unknown>;
+    },
     backend: SessionBackend,
   ) {
     const own = this as { -readonly [K in 'openid' | 'appId' | 'corpId' | 'userId']?: string };

@@ -31,11 +31,7 @@ function decode16(value: string, name: string): Buffer {
  * );
  * ```
  */
-export function encryptWechatData(
-  sessionKeyBase64: string,
-  plaintextJson: string,
-  ivBase64?: string,
-): { encryptedData: string; iv: string } {
+export function encryptWechatData(sessionKeyBase64: string, plaintextJson: string, ivBase64?: string): { encryptedData: string; iv: string } {
   const key = decode16(sessionKeyBase64, 'sessionKeyBase64');
   const iv = ivBase64 === undefined ? randomBytes(16) : decode16(ivBase64, 'ivBase64');
   const cipher = createCipheriv('aes-128-cbc', key, iv);
@@ -77,7 +73,10 @@ export function newAccessToken(): string {
 
 /** A request id like the `rid` WeChat appends to error messages. */
 export function newRid(nowMs: number): string {
-  const seconds = Math.floor(nowMs / 1000).toString(16).padStart(8, '0').slice(-8);
+  const seconds = Math.floor(nowMs / 1000)
+    .toString(16)
+    .padStart(8, '0')
+    .slice(-8);
   return `${seconds}-${randomBytes(4).toString('hex')}-${randomBytes(4).toString('hex')}`;
 }
 
@@ -105,7 +104,9 @@ export function loginStateSignature(sessionKey: string, message = ''): string {
  * ```
  */
 export function userDataSignature(rawData: string, sessionKey: string): string {
-  return createHash('sha1').update(rawData + sessionKey, 'utf8').digest('hex');
+  return createHash('sha1')
+    .update(rawData + sessionKey, 'utf8')
+    .digest('hex');
 }
 
 /** Compare two strings in constant time (for equal lengths). */

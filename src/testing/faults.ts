@@ -28,9 +28,7 @@ function checkMode(mode: unknown): StandInFaultMode {
       return errmsg === undefined ? { errcode: errcode as number } : { errcode: errcode as number, errmsg };
     }
   }
-  throw new TypeError(
-    "fault mode must be 'busy', 'slow', 'hang', 'garbage', 'http500', 'reset' or { errcode: number, errmsg?: string }",
-  );
+  throw new TypeError("fault mode must be 'busy', 'slow', 'hang', 'garbage', 'http500', 'reset' or { errcode: number, errmsg?: string }");
 }
 
 function checkOptions(opts: StandInFaultOptions): { api: StandInApi | 'all'; left: number; delayMs: number } {

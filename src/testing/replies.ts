@@ -45,4 +45,3 @@ export function wxOk(extra: Record<string, unknown> = {}): Reply {
 export function plain(json: Record<string, unknown>): Reply {
   return { status: 200, json };
 }
-

@@ -59,7 +59,7 @@ export function redeemLogin(state: StandInState, app: AppState, code: string | n
 export function stableToken(state: StandInState, { body }: RouteRequest): Reply {
   const now = state.now();
   const json = parseJsonObject(body);
-  if (!json || json.grant_type !== 'client_credential') return wxError(40002, now);
+  if (json?.grant_type !== 'client_credential') return wxError(40002, now);
   const app = appByCredentials(state, { appid: stringField(json, 'appid'), secret: stringField(json, 'secret') });
   if (typeof app === 'number') return wxError(app, now);
   const force = json.force_refresh === true || json.force_refresh === 'true';

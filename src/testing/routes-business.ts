@@ -46,7 +46,12 @@ function keysOf(app: AppState, openid: string, nowSeconds: number): EncryptKeyIn
   const keys = app.encryptKeys.get(openid) ?? [];
   const newest = keys[keys.length - 1];
   if (!newest || newest.create_time + KEY_LIFETIME <= nowSeconds) {
-    keys.push({ encrypt_key: randomBytes(16).toString('base64'), version: (newest?.version ?? 0) + 1, iv: randomBytes(8).toString('hex'), create_time: nowSeconds });
+    keys.push({
+      encrypt_key: randomBytes(16).toString('base64'),
+      version: (newest?.version ?? 0) + 1,
+      iv: randomBytes(8).toString('hex'),
+      create_time: nowSeconds,
+    });
     if (keys.length > 3) keys.shift();
   }
   app.encryptKeys.set(openid, keys);

@@ -142,7 +142,7 @@ const GET_ROUTES: Readonly<Record<string, Handler>> = {
 };
 
 function lookup(routes: Readonly<Record<string, Handler>>, name: string): Handler | undefined {
-  return Object.prototype.hasOwnProperty.call(routes, name) ? routes[name] : undefined;
+  return Object.hasOwn(routes, name) ? routes[name] : undefined;
 }
 
 /**

@@ -40,8 +40,7 @@ export function buildStandIn(state: StandInState, faults: FaultBook, url: string
       state.encrypted.add(payload.encryptedData, where.appId);
       return payload;
     },
-    encryptUserInfo: (openid, info, opts) =>
-      userInfoPayload(context(openid, opts?.appId), knownUser(state, openid, opts?.appId), info),
+    encryptUserInfo: (openid, info, opts) => userInfoPayload(context(openid, opts?.appId), knownUser(state, openid, opts?.appId), info),
     sessionKeyOf: (openid, appId) => state.user(openid, appId)?.sessionKey,
     wecomSessionKeyOf: (userId, corpId) => (corpId === undefined || corpId === state.corp?.corpId ? state.corp?.users.get(userId)?.sessionKey : undefined),
     fail: (mode, opts) => faults.add(mode, opts),

@@ -3,7 +3,7 @@
  * its own users and tokens, built from the options and checked.
  */
 import { StandInSecurity } from './api-security.js';
-import { TokenBook } from './state-tokens.js';
+import type { TokenBook } from './state-tokens.js';
 import { UserBook } from './state-users.js';
 import type { StandInAppInput, StandInComponentInput, StandInWecomInput, WechatStandInOptions } from './types-options.js';
 

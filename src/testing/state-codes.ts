@@ -64,7 +64,7 @@ export class CodeBook {
   /** Redeem a phone code for `appId`; `openid`, when given, must be the code's user. */
   redeemPhone(code: string, appId: string, openid?: string): PhoneRedeem {
     const entry = this.codes.get(code);
-    if (!entry || entry.kind !== 'phone' || !entry.phone) return { kind: 'invalid' };
+    if (entry?.kind !== 'phone' || !entry.phone) return { kind: 'invalid' };
     if (entry.audience !== appId) return { kind: 'other-app' };
     if (entry.used || entry.expiresAt <= this.now()) return { kind: 'invalid' };
     if (openid !== undefined && openid !== entry.subject) return { kind: 'invalid' };

@@ -58,9 +58,7 @@ export const STAND_IN_APIS: readonly StandInApi[] = [
  * wechat.issuePhoneCode(openid, { phoneNumber: '+1 2025550123', purePhoneNumber: '2025550123', countryCode: '1' });
  * ```
  */
-export type PhoneInput =
-  | string
-  | { phoneNumber?: string; purePhoneNumber?: string; countryCode?: string };
+export type PhoneInput = string | { phoneNumber?: string; purePhoneNumber?: string; countryCode?: string };
 
 /**
  * The phone record as WeChat describes it (countryCode as a string, as in decrypted payloads).
@@ -148,14 +146,7 @@ export interface StandInWecomUserInput {
  * standIn.fail({ errcode: 45011 }, { api: 'jscode2session', times: 1 }); // the next login is rate-limited
  * ```
  */
-export type StandInFaultMode =
-  | 'busy'
-  | 'slow'
-  | 'hang'
-  | 'garbage'
-  | 'http500'
-  | 'reset'
-  | { errcode: number; errmsg?: string };
+export type StandInFaultMode = 'busy' | 'slow' | 'hang' | 'garbage' | 'http500' | 'reset' | { errcode: number; errmsg?: string };
 
 /**
  * Which calls a fault applies to.
@@ -213,11 +204,7 @@ export interface WechatStandIn {
    * session_key in an app (default the main one). `checkencryptedmsg` knows
    * it for 3 days (by the SHA-256 of its base64 text).
    */
-  encryptPhone(
-    openid: string,
-    phone?: PhoneInput,
-    opts?: { appId?: string; watermarkAppId?: string },
-  ): { encryptedData: string; iv: string };
+  encryptPhone(openid: string, phone?: PhoneInput, opts?: { appId?: string; watermarkAppId?: string }): { encryptedData: string; iv: string };
   /** Legacy `getUserInfo` payload signed and encrypted with the user's current session_key. */
   encryptUserInfo(
     openid: string,

@@ -150,7 +150,7 @@ describe('access token: refused tokens', () => {
     expect(delta(before)).toEqual({ stable_token: 0, token: 1, getuserphonenumber: 2 });
   });
 
-  it('withAccessToken retries the app\'s own call once on 40001', async () => {
+  it("withAccessToken retries the app's own call once on 40001", async () => {
     const wx = client();
     const tokens: string[] = [];
     await wx.getAccessToken();

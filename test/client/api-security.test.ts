@@ -45,7 +45,9 @@ function forgedAnswer(urlpath: string, plaintext: string, change: { aadPath?: st
   const sealed = Buffer.concat([cipher.update(plaintext), cipher.final()]);
   const data = change.garbage ? randomBytes(sealed.length) : sealed;
   const body = JSON.stringify({ iv: iv.toString('base64'), data: data.toString('base64'), authtag: cipher.getAuthTag().toString('base64') });
-  const signature = sign('sha256', Buffer.from(`${urlpath}\n${appId}\n${timestamp}\n${body}`), { key: keys.standIn.platformPrivateKey, ...PSS }).toString('base64');
+  const signature = sign('sha256', Buffer.from(`${urlpath}\n${appId}\n${timestamp}\n${body}`), { key: keys.standIn.platformPrivateKey, ...PSS }).toString(
+    'base64',
+  );
   return new Response(body, { headers: { 'Wechatmp-Appid': appId, 'Wechatmp-TimeStamp': timestamp, 'Wechatmp-Signature': signature } });
 }
 
@@ -99,20 +101,26 @@ describe('API security: getuserphonenumber signed, encrypted and verified', () =
   });
 
   const answers: [string, (url: string, init: RequestInit) => Promise<Response>][] = [
-    ['a bad signature', async (url, init) => {
-      const real = await fetch(url, init);
-      const headers = new Headers(real.headers);
-      const sig = Buffer.from(headers.get('wechatmp-signature')!, 'base64');
-      sig[10] ^= 1;
-      headers.set('wechatmp-signature', sig.toString('base64'));
-      return new Response(await real.text(), { headers });
-    }],
-    ['no signature', async (url, init) => {
-      const real = await fetch(url, init);
-      const headers = new Headers(real.headers);
-      headers.delete('wechatmp-signature');
-      return new Response(await real.text(), { headers });
-    }],
+    [
+      'a bad signature',
+      async (url, init) => {
+        const real = await fetch(url, init);
+        const headers = new Headers(real.headers);
+        const sig = Buffer.from(headers.get('wechatmp-signature')!, 'base64');
+        sig[10] ^= 1;
+        headers.set('wechatmp-signature', sig.toString('base64'));
+        return new Response(await real.text(), { headers });
+      },
+    ],
+    [
+      'no signature',
+      async (url, init) => {
+        const real = await fetch(url, init);
+        const headers = new Headers(real.headers);
+        headers.delete('wechatmp-signature');
+        return new Response(await real.text(), { headers });
+      },
+    ],
     ['a plain unsigned success', async () => new Response(okPhone)],
     ['an old timestamp (a replayed answer)', async (url) => forgedAnswer(url.split('?')[0]!, okPhone, { timestamp: Math.floor(Date.now() / 1000) - 301 })],
     ['an AAD of another urlpath', async (url) => forgedAnswer(url.split('?')[0]!, okPhone, { aadPath: 'https://api.weixin.qq.com/wxa/other' })],
@@ -177,7 +185,11 @@ describe('API security: getuserphonenumber signed, encrypted and verified', () =
   });
 
   it('never shows a key in the context or the client, printed at any depth', () => {
-    const shown = [inspect(getWechatClient(h.options), { depth: 20 }), JSON.stringify(getWechatClient(h.options)), inspect(h.options.apiSecurity && getWechatClient(h.options), { showHidden: true, depth: 20 })].join('\n');
+    const shown = [
+      inspect(getWechatClient(h.options), { depth: 20 }),
+      JSON.stringify(getWechatClient(h.options)),
+      inspect(h.options.apiSecurity && getWechatClient(h.options), { showHidden: true, depth: 20 }),
+    ].join('\n');
     expect(shown).not.toContain(keys.server.aesKey);
     expect(shown).not.toContain('PRIVATE KEY');
   });

@@ -28,7 +28,15 @@ describe('getUserEncryptKey', () => {
     const wx = client();
     const { openid, sessionKey } = await wx.code2Session(wechat.issueLoginCode({ openid: 'oCrypto' }));
     const keys = await wx.getUserEncryptKey({ openid, sessionKey });
-    expect(keys).toEqual([{ encryptKey: expect.stringMatching(/^[A-Za-z0-9+/]{22}==$/), iv: expect.stringMatching(/^[0-9a-f]{16}$/), version: 1, expireIn: 3600, createTime: Math.floor(now / 1000) }]);
+    expect(keys).toEqual([
+      {
+        encryptKey: expect.stringMatching(/^[A-Za-z0-9+/]{22}==$/),
+        iv: expect.stringMatching(/^[0-9a-f]{16}$/),
+        version: 1,
+        expireIn: 3600,
+        createTime: Math.floor(now / 1000),
+      },
+    ]);
     const call = sent.find((s) => s.url.includes('getuserencryptkey'))!;
     const query = new URL(call.url).searchParams;
     expect(call.body).toBeUndefined();

@@ -15,7 +15,14 @@ beforeEach(async () => {
 afterEach(() => upstream.close());
 
 const client = (extra: Partial<WechatClientOptions> = {}) =>
-  createWechatClient({ appId: 'wx0000000000standin', appSecret: '0123456789abcdef0123456789abcdef', apiBaseUrl: upstream.url, logger: false, timeout: 10_000, ...extra });
+  createWechatClient({
+    appId: 'wx0000000000standin',
+    appSecret: '0123456789abcdef0123456789abcdef',
+    apiBaseUrl: upstream.url,
+    logger: false,
+    timeout: 10_000,
+    ...extra,
+  });
 
 /** Wait, without a clock, until `done()` holds (each check one turn of the event loop apart). */
 async function until(done: () => boolean): Promise<void> {
@@ -67,7 +74,11 @@ it('refuses a call past the queue at once with WECHAT_UPSTREAM_BUSY, before anyt
 it('queued calls that wait longer than `timeout` for a place give up with WECHAT_UPSTREAM_BUSY, unsent', async () => {
   upstream.answer = 'hold';
   const wx = client({ maxConcurrentCalls: 1, timeout: 300 });
-  const code = (call: Promise<unknown>) => call.then(() => 'ok', (err: { code: string }) => err.code);
+  const code = (call: Promise<unknown>) =>
+    call.then(
+      () => 'ok',
+      (err: { code: string }) => err.code,
+    );
   const first = code(wx.code2Session('first'));
   await until(() => upstream.paths.length === 1);
   // The place frees when the first times out; at most one waiter gets it before the others' wait runs out.

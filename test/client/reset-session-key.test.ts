@@ -25,13 +25,27 @@ async function appWith(extra: Partial<WechatSessionOptions>) {
     ...extra,
   });
   const app = express();
-  app.post('/login', wechatLogin(ctx), wechatHandler((req, res) => res.json({ token: req.wechat.token })));
+  app.post(
+    '/login',
+    wechatLogin(ctx),
+    wechatHandler((req, res) => res.json({ token: req.wechat.token })),
+  );
   app.post('/logout', wechatLogout(ctx), (_req, res) => res.status(204).end());
   const { server, url } = await listen(app);
   const post = async (path: string, body: unknown, token?: string) =>
-    (await fetch(url + path, { method: 'POST', headers: { 'content-type': 'application/json', ...(token && { authorization: `Bearer ${token}` }) }, body: JSON.stringify(body) })).status;
+    (
+      await fetch(url + path, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...(token && { authorization: `Bearer ${token}` }) },
+        body: JSON.stringify(body),
+      })
+    ).status;
   const login = async (openid: string) => {
-    const res = await fetch(`${url}/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ code: wechat.issueLoginCode({ openid }) }) });
+    const res = await fetch(`${url}/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ code: wechat.issueLoginCode({ openid }) }),
+    });
     return ((await res.json()) as { token: string }).token;
   };
   return { ctx, keys, logs, post, login, close: () => new Promise((resolve) => server.close(resolve)) };

@@ -22,9 +22,22 @@ afterEach(async () => {
 });
 
 const client = (extra: Partial<WechatClientOptions> = {}) =>
-  createWechatClient({ appId: 'wx0000000000standin', appSecret: SECRET, apiBaseUrl: upstream.url, retries: 2, retryDelay: 1, timeout: 5000, logger: false, ...extra });
+  createWechatClient({
+    appId: 'wx0000000000standin',
+    appSecret: SECRET,
+    apiBaseUrl: upstream.url,
+    retries: 2,
+    retryDelay: 1,
+    timeout: 5000,
+    logger: false,
+    ...extra,
+  });
 
-const failure = (promise: Promise<unknown>) => promise.then(() => undefined, (err: unknown) => err as { code?: string; status?: number });
+const failure = (promise: Promise<unknown>) =>
+  promise.then(
+    () => undefined,
+    (err: unknown) => err as { code?: string; status?: number },
+  );
 
 describe('redirects', () => {
   it.each([301, 302, 303, 307, 308])('a %i on stable_token is a 502 WECHAT_UPSTREAM_ERROR, not followed, not retried', async (status) => {

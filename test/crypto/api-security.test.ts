@@ -23,7 +23,14 @@ const CODE = 'e31968a7f94cc5ee25fafc2aef2773f0bb8c3937b22520eb8ee345274d00c144';
 
 describe('API security request envelope, byte for byte', () => {
   const keys = new ApiSecurityKeys(options);
-  const sealed = sealRequest(keys, { urlpath: URLPATH, appId: APPID, params: { code: CODE }, timestamp: 1635927954, nonce: 'fee5cbd2c6b1fb7a', iv: Buffer.from('r2WDQt56rEAmMuoR', 'base64') });
+  const sealed = sealRequest(keys, {
+    urlpath: URLPATH,
+    appId: APPID,
+    params: { code: CODE },
+    timestamp: 1635927954,
+    nonce: 'fee5cbd2c6b1fb7a',
+    iv: Buffer.from('r2WDQt56rEAmMuoR', 'base64'),
+  });
   const body =
     '{"iv":"r2WDQt56rEAmMuoR","data":"HExQ6uR73YA0tKdJ7bZVTq9AtxswZvxzD7iZpuDM4YPGFOKFLBkN/7GrJ/ATYB22kqeNQZX4qJmb47JvjL5hg5DFdFxG4KYMN+Bl0Z6Z+7bQaH8Vd6INwFco0sCvxh2OPgYFws2JN1et9H2OpNkb3QBK7dVLbjuwkBHts1E8tNAsnIb7up8xKq1egeEuDUpiFC+xHbNulfqI","authtag":"A+Jt/VmUEIMG7g19hDHnJQ=="}';
 
@@ -50,12 +57,14 @@ describe('API security request envelope, byte for byte', () => {
 });
 
 describe('apiSecurity option checks at start-up', () => {
-  const start = (apiSecurity: unknown, multi = false) => () =>
-    wechatSession(
-      multi
-        ? ({ apps: [{ appId: 'wx1111111111111111', appSecret: 's', apiSecurity }] } as never)
-        : ({ appId: 'wx1111111111111111', appSecret: 's', apiSecurity } as never),
-    );
+  const start =
+    (apiSecurity: unknown, multi = false) =>
+    () =>
+      wechatSession(
+        multi
+          ? ({ apps: [{ appId: 'wx1111111111111111', appSecret: 's', apiSecurity }] } as never)
+          : ({ appId: 'wx1111111111111111', appSecret: 's', apiSecurity } as never),
+      );
 
   it('accepts a PKCS#1 or PKCS#8 private key and a platform public key in SPKI or PKCS#1 PEM', () => {
     expect(start(options)).not.toThrow();

@@ -95,9 +95,16 @@ describe('decodeCiphertext', () => {
     }
   });
 
-  it('refuses characters outside the alphabet anywhere, which Node\'s decoder would skip', () => {
+  it("refuses characters outside the alphabet anywhere, which Node's decoder would skip", () => {
     const good = b64(bytes(48));
-    const texts = [`!!!!${good}`, `${good}!!!!`, `${good.slice(0, 30)}!!!!${good.slice(30)}`, good.replace(/\+/g, '-'), good.replace(/\//g, '_'), `${good.slice(0, 60)}\tAAA`];
+    const texts = [
+      `!!!!${good}`,
+      `${good}!!!!`,
+      `${good.slice(0, 30)}!!!!${good.slice(30)}`,
+      good.replace(/\+/g, '-'),
+      good.replace(/\//g, '_'),
+      `${good.slice(0, 60)}\tAAA`,
+    ];
     for (const text of texts) {
       expect({ text, outcome: refusal(() => decodeCiphertext(text, 'encryptedData')) }).toEqual({ text, outcome: bad('encryptedData') });
     }

@@ -1,5 +1,5 @@
 import { createCipheriv, randomBytes } from 'node:crypto';
-import { checkWatermark, decryptWechatData, WechatError } from '../../src/index.js';
+import { checkWatermark, decryptWechatData, type WechatError } from '../../src/index.js';
 import { refusal } from './refusal.js';
 
 /**

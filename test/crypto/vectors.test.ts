@@ -48,9 +48,7 @@ describe('decrypt vectors', () => {
 
   it('checks the watermark appid of a good vector against another app', () => {
     const v = decrypts.find((d) => d.expect === 'ok' && d.appid)!;
-    expect(codeOf(() => decryptWechatData(v.sessionKey, v.encryptedData, v.iv, { appId: 'wx0000000000000000' }))).toBe(
-      'WECHAT_WATERMARK_MISMATCH',
-    );
+    expect(codeOf(() => decryptWechatData(v.sessionKey, v.encryptedData, v.iv, { appId: 'wx0000000000000000' }))).toBe('WECHAT_WATERMARK_MISMATCH');
   });
 
   it('refuses keys and IVs of the wrong length or alphabet before decrypting', () => {
@@ -62,9 +60,7 @@ describe('decrypt vectors', () => {
 
   it('repairs a + turned into a space in the key and the iv', () => {
     const v = decrypts.find((d) => d.expect === 'ok' && d.iv!.includes('+'))!;
-    expect(decryptWechatData(v.sessionKey.replace(/\+/g, ' '), v.encryptedData, v.iv!.replace(/\+/g, ' '))).toEqual(
-      JSON.parse(v.expectedPlaintext!),
-    );
+    expect(decryptWechatData(v.sessionKey.replace(/\+/g, ' '), v.encryptedData, v.iv!.replace(/\+/g, ' '))).toEqual(JSON.parse(v.expectedPlaintext!));
   });
 
   it('refuses ciphertext that is not base64 or not whole blocks', () => {

@@ -75,10 +75,12 @@ describe.each(SETTINGS)('client-side caching, %s: store outages', (name, setting
   });
 
   test('stalled, then killed: cached sessions stop resolving within maxStaleness, 503s are bounded, then it recovers', async () => {
-    let logins: Login[] = await Promise.all(Array.from({ length: USERS }, async () => {
-      const { token, openid } = await app.login();
-      return { token, openid };
-    }));
+    let logins: Login[] = await Promise.all(
+      Array.from({ length: USERS }, async () => {
+        const { token, openid } = await app.login();
+        return { token, openid };
+      }),
+    );
     const traffic = startTraffic(app, () => logins);
     await sleep(300);
     // The traffic is served from the cache.
@@ -98,10 +100,12 @@ describe.each(SETTINGS)('client-side caching, %s: store outages', (name, setting
     const restartAt = Date.now();
     await servers.restart();
     await until('a login after the restart', async () => Boolean(await app.login()));
-    logins = await Promise.all(Array.from({ length: USERS }, async () => {
-      const { token, openid } = await app.login();
-      return { token, openid };
-    }));
+    logins = await Promise.all(
+      Array.from({ length: USERS }, async () => {
+        const { token, openid } = await app.login();
+        return { token, openid };
+      }),
+    );
     await sleep(300);
     await traffic.stop();
 
@@ -110,19 +114,34 @@ describe.each(SETTINGS)('client-side caching, %s: store outages', (name, setting
     const stalled = between(samples, trusted, resumedAt);
     const dead = between(samples, killedAt + SLACK, restartAt);
     expect(rejections).toEqual([]);
-    expect(between(samples, 0, pausedAt).map(outcome).every((o) => o === '200')).toBe(true);
+    expect(
+      between(samples, 0, pausedAt)
+        .map(outcome)
+        .every((o) => o === '200'),
+    ).toBe(true);
     expect(between(samples, pausedAt, trusted).every((s) => ['200', '503 WECHAT_STORE_UNAVAILABLE'].includes(outcome(s)))).toBe(true);
     expect(stalled.length).toBeGreaterThanOrEqual(USERS);
     expect([...new Set(stalled.map(outcome))]).toEqual(['503 WECHAT_STORE_UNAVAILABLE']);
-    expect(between(samples, resumed, killedAt).map(outcome).every((o) => o === '200')).toBe(true);
+    expect(
+      between(samples, resumed, killedAt)
+        .map(outcome)
+        .every((o) => o === '200'),
+    ).toBe(true);
     expect(dead.length).toBeGreaterThanOrEqual(USERS);
     expect([...new Set(dead.map(outcome))]).toEqual(['503 WECHAT_STORE_UNAVAILABLE']);
     const fresh = new Set(logins.map((l) => l.token));
     expect(samples.filter((s) => fresh.has(s.token)).every((s) => s.status === 200)).toBe(true);
     expect(durations(samples).max).toBeLessThanOrEqual(BOUND_MS);
-    const last200 = Math.max(0, ...between(samples, pausedAt, resumedAt).filter((s) => s.status === 200).map((s) => s.start - pausedAt));
-    report.push(`${name}: ${samples.length} requests; stalled: last cached 200 sent ${last200} ms after SIGSTOP (bound ${MAX_STALENESS} ms), `
-      + `then ${stalled.length} x 503 (max ${durations(stalled).max} ms); killed: ${dead.length} x 503 (max ${durations(dead).max} ms)`);
+    const last200 = Math.max(
+      0,
+      ...between(samples, pausedAt, resumedAt)
+        .filter((s) => s.status === 200)
+        .map((s) => s.start - pausedAt),
+    );
+    report.push(
+      `${name}: ${samples.length} requests; stalled: last cached 200 sent ${last200} ms after SIGSTOP (bound ${MAX_STALENESS} ms), ` +
+        `then ${stalled.length} x 503 (max ${durations(stalled).max} ms); killed: ${dead.length} x 503 (max ${durations(dead).max} ms)`,
+    );
   }, 40_000);
 });
 
@@ -170,7 +189,9 @@ describe('client-side caching behind a silent network path', () => {
     const refused = await app.get('/api/me', token);
     expect(refused.status).toBe(401);
     expect(refused.body.error.code).toBe('WECHAT_SESSION_INVALID');
-    report.push(`silent path: revoked session accepted from cache until ${Math.max(0, ...accepted)} ms into the partition (bound ${MAX_STALENESS} ms), `
-      + `then ${late.length} x 503; refused (401) once healed`);
+    report.push(
+      `silent path: revoked session accepted from cache until ${Math.max(0, ...accepted)} ms into the partition (bound ${MAX_STALENESS} ms), ` +
+        `then ${late.length} x 503; refused (401) once healed`,
+    );
   }, 20_000);
 });

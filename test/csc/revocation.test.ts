@@ -15,7 +15,11 @@ const report: string[] = [];
 
 const FLEETS = [
   { name: 'one Redis', trials: TRIALS, env: () => ({ WXS_STORE_SERVERS: process.env.REDIS_URL! }) },
-  { name: 'a 3-master Cluster', trials: Math.ceil(TRIALS / 3), env: () => ({ WXS_STORE_SERVERS: process.env.REDIS_CLUSTER_NODES!, WXS_STORE: 'redis-cluster' }) },
+  {
+    name: 'a 3-master Cluster',
+    trials: Math.ceil(TRIALS / 3),
+    env: () => ({ WXS_STORE_SERVERS: process.env.REDIS_CLUSTER_NODES!, WXS_STORE: 'redis-cluster' }),
+  },
 ] as const;
 
 /** A's client-side cache hits and misses so far. */
@@ -103,14 +107,19 @@ describe.each(FLEETS.map((f) => [f.name, f] as const))('client-side caching, two
       const late = shots.shots.filter((s) => s.sent >= answered && s.status === 200);
       if (next.status !== 401 || late.length > 0) violations += 1;
       for (const s of late) windowMs = Math.max(windowMs, s.sent - answered);
-      if (next.status !== 401) throw new Error(`trial ${trial} ${KINDS[trial % KINDS.length]}: ${JSON.stringify(next)} late=${late.length} ${JSON.stringify(await stats(a))} ${a.output()} ${b.output()}`);
+      if (next.status !== 401)
+        throw new Error(
+          `trial ${trial} ${KINDS[trial % KINDS.length]}: ${JSON.stringify(next)} late=${late.length} ${JSON.stringify(await stats(a))} ${a.output()} ${b.output()}`,
+        );
       expect(next.status).toBe(401);
       expect(next.body.error.code).toBe('WECHAT_SESSION_INVALID');
     }
     const after = await stats(a);
-    report.push(`${name}: ${fleet.trials} trials (logout, revoke-all, re-login in turn), A answered ${servedFromCache} hammer requests `
-      + `from its cache before B answered; requests sent after B's answer and still accepted: ${violations} trials, largest window ${windowMs.toFixed(2)} ms; `
-      + `A's cache: ${after.hits - before.hits} hits, ${after.misses - before.misses} misses`);
+    report.push(
+      `${name}: ${fleet.trials} trials (logout, revoke-all, re-login in turn), A answered ${servedFromCache} hammer requests ` +
+        `from its cache before B answered; requests sent after B's answer and still accepted: ${violations} trials, largest window ${windowMs.toFixed(2)} ms; ` +
+        `A's cache: ${after.hits - before.hits} hits, ${after.misses - before.misses} misses`,
+    );
     expect(violations).toBe(0);
     // The trials exercised the cache: most of A's reads were answered from it.
     expect(after.hits - before.hits).toBeGreaterThan(fleet.trials);

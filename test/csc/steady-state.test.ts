@@ -114,7 +114,12 @@ describe.each(SETUPS.map((s) => [s.name, s] as const))('steady state, %s', (name
     clock += (RENEW_AFTER + 1) * 1000;
     counting.reset();
     await burst(token);
-    expect(counting.writes().map((c) => c.method).sort()).toEqual(['replace', 'touch']);
+    expect(
+      counting
+        .writes()
+        .map((c) => c.method)
+        .sort(),
+    ).toEqual(['replace', 'touch']);
     counting.reset();
     await burst(token);
     expect(counting.writes()).toEqual([]);

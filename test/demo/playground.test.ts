@@ -8,8 +8,13 @@ import { requireBuild, startExample, type RunningExample } from '../examples/run
 
 const CHROMIUM = '/usr/bin/chromium';
 const FLAGS = [
-  '--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
-  '--no-first-run', '--disable-component-update', '--disable-sync',
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--no-first-run',
+  '--disable-component-update',
+  '--disable-sync',
 ];
 const SCREENSHOT = process.env.PLAYGROUND_SCREENSHOT ?? '/tmp/playground.png';
 
@@ -30,10 +35,7 @@ jest.setTimeout(60_000);
 
 beforeAll(async () => {
   requireBuild();
-  [demo, browser] = await Promise.all([
-    startExample('examples/demo/server.mjs'),
-    chromium.launch({ executablePath: CHROMIUM, args: FLAGS }),
-  ]);
+  [demo, browser] = await Promise.all([startExample('examples/demo/server.mjs'), chromium.launch({ executablePath: CHROMIUM, args: FLAGS })]);
   page = await browser.newPage({ viewport: { width: 1100, height: 900 } });
   page.on('pageerror', (error) => pageErrors.push(error.message));
   page.on('console', (message) => {

@@ -118,7 +118,14 @@ describe('two-processes example', () => {
 
   it('stops both processes with the launcher', async () => {
     await pair.stop();
-    const stillUp = await Promise.all(pair.urls.map((url) => fetch(`${url}/api/me`).then(() => true, () => false)));
+    const stillUp = await Promise.all(
+      pair.urls.map((url) =>
+        fetch(`${url}/api/me`).then(
+          () => true,
+          () => false,
+        ),
+      ),
+    );
     expect(stillUp).toEqual([false, false]);
   });
 });

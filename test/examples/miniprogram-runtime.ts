@@ -45,7 +45,7 @@ export function loadMiniProgram(root: string, options: LoadOptions): MiniProgram
   };
 
   function locate(from: string, spec: string): string {
-    if (Object.prototype.hasOwnProperty.call(options.packages, spec)) return options.packages[spec];
+    if (Object.hasOwn(options.packages, spec)) return options.packages[spec];
     if (!spec.startsWith('.')) throw new Error(`${spec} is not an npm package built for the mini-program`);
     const file = resolve(from, spec);
     return file.endsWith('.js') ? file : `${file}.js`;

@@ -55,11 +55,16 @@ it('fetches each app’s access token and the corp token once across two process
   );
   expect(phones.map((p) => p.status)).toEqual(Array(4).fill(200));
   const members = await Promise.all(fleet.map((app, i) => call(app, '/wechat/wecom/login', { code: wechat.issueWecomCode({ userId: `member${i}` }) }, {})));
-  expect(members.map((m) => [m.status, m.body.userId])).toEqual([[200, 'member0'], [200, 'member1']]);
+  expect(members.map((m) => [m.status, m.body.userId])).toEqual([
+    [200, 'member0'],
+    [200, 'member1'],
+  ]);
 
   const byApp = wechat.callsByApp;
   expect([byApp[SHOP.appId]!.stable_token, byApp[CLUB.appId]!.stable_token, byApp[CORP.corpId]!.gettoken]).toEqual([1, 1, 1]);
-  const stats = await Promise.all(fleet.map(async (app) => (await (await fetch(`${app.url}/__stats`)).json()) as { tokenFetchesByApp: Record<string, number>; corpTokenFetches: number }));
+  const stats = await Promise.all(
+    fleet.map(async (app) => (await (await fetch(`${app.url}/__stats`)).json()) as { tokenFetchesByApp: Record<string, number>; corpTokenFetches: number }),
+  );
   const fetched = (appId: string) => stats.reduce((sum, s) => sum + s.tokenFetchesByApp[appId]!, 0);
   expect([fetched(SHOP.appId), fetched(CLUB.appId), stats.reduce((sum, s) => sum + s.corpTokenFetches, 0)]).toEqual([1, 1, 1]);
 });

@@ -63,7 +63,14 @@ beforeAll(async () => {
 }, READY_MS + 10_000);
 
 afterAll(async () => {
-  await Promise.all(started.map((app) => app.then((a) => a.stop(), () => undefined)));
+  await Promise.all(
+    started.map((app) =>
+      app.then(
+        (a) => a.stop(),
+        () => undefined,
+      ),
+    ),
+  );
   await wechat?.close();
   const redis = createClient({ url: process.env.REDIS_URL });
   await redis.connect();

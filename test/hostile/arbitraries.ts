@@ -3,15 +3,40 @@ import { ROUTES, type Route } from './target.js';
 
 /** The field names our routes read, and a few that attack the parsers. */
 export const FIELD_NAMES = ['code', 'encryptedData', 'iv', 'errMsg', 'rawData', 'signature', 'token'] as const;
-const HOSTILE_NAMES = ['__proto__', 'constructor', 'prototype', 'toString', 'hasOwnProperty', 'code[]', 'a[__proto__][x]',
-  'constructor[prototype][polluted]', '__proto__[polluted]', 'code[__proto__]', 'a.b', ''];
+const HOSTILE_NAMES = [
+  '__proto__',
+  'constructor',
+  'prototype',
+  'toString',
+  'hasOwnProperty',
+  'code[]',
+  'a[__proto__][x]',
+  'constructor[prototype][polluted]',
+  '__proto__[polluted]',
+  'code[__proto__]',
+  'a.b',
+  '',
+];
 
 export const CONTENT_TYPES = [
-  'application/json', 'application/json; charset=utf-8', 'application/json;charset="UTF-8"', 'APPLICATION/JSON',
-  'application/json; charset=latin1', 'application/json; charset=utf-16le', 'application/vnd.api+json',
-  'application/x-www-form-urlencoded', 'application/x-www-form-urlencoded; charset=iso-8859-1', 'text/plain',
-  'text/plain; charset=gbk', 'multipart/form-data; boundary=xyz', 'application/octet-stream', 'application/xml', '',
-  'application/json; charset=', ';;;', 'application/json; charset=utf-8; charset=latin1',
+  'application/json',
+  'application/json; charset=utf-8',
+  'application/json;charset="UTF-8"',
+  'APPLICATION/JSON',
+  'application/json; charset=latin1',
+  'application/json; charset=utf-16le',
+  'application/vnd.api+json',
+  'application/x-www-form-urlencoded',
+  'application/x-www-form-urlencoded; charset=iso-8859-1',
+  'text/plain',
+  'text/plain; charset=gbk',
+  'multipart/form-data; boundary=xyz',
+  'application/octet-stream',
+  'application/xml',
+  '',
+  'application/json; charset=',
+  ';;;',
+  'application/json; charset=utf-8; charset=latin1',
 ] as const;
 
 export const CONTENT_ENCODINGS = [undefined, 'identity', 'gzip', 'deflate', 'br', 'GZIP', 'x-unknown', 'gzip, identity', 'identity, gzip'] as const;
@@ -22,7 +47,12 @@ export const CONTENT_ENCODINGS = [undefined, 'identity', 'gzip', 'deflate', 'br'
  * and LF (those would end the header line; Node refuses most controls).
  */
 export const headerBytes = fc.oneof(
-  { weight: 4, arbitrary: fc.array(fc.oneof(fc.integer({ min: 0x20, max: 0x7e }), fc.integer({ min: 0x80, max: 0xff }), fc.constant(0x09)), { maxLength: 80 }).map((b) => Buffer.from(b)) },
+  {
+    weight: 4,
+    arbitrary: fc
+      .array(fc.oneof(fc.integer({ min: 0x20, max: 0x7e }), fc.integer({ min: 0x80, max: 0xff }), fc.constant(0x09)), { maxLength: 80 })
+      .map((b) => Buffer.from(b)),
+  },
   { weight: 1, arbitrary: fc.uint8Array({ maxLength: 80 }).map((bytes) => Buffer.from(bytes.filter((b) => b !== 0x0d && b !== 0x0a))) },
 );
 
@@ -35,12 +65,16 @@ const trickyText = fc.oneof(
 );
 
 /** A JSON object whose fields are ours (or hostile names), with values of every JSON type. */
-const fieldObject = fc.dictionary(fc.oneof(fc.constantFrom(...FIELD_NAMES, ...HOSTILE_NAMES), fc.string({ maxLength: 12 })), fc.oneof(trickyText, fc.jsonValue({ maxDepth: 3 })), { maxKeys: 8 });
+const fieldObject = fc.dictionary(
+  fc.oneof(fc.constantFrom(...FIELD_NAMES, ...HOSTILE_NAMES), fc.string({ maxLength: 12 })),
+  fc.oneof(trickyText, fc.jsonValue({ maxDepth: 3 })),
+  { maxKeys: 8 },
+);
 
 /** Nested arrays and objects far deeper than any real body. */
-const deepJson = fc.tuple(fc.integer({ min: 100, max: 4000 }), fc.boolean()).map(([depth, objects]) =>
-  objects ? `{"code":${'{"a":'.repeat(depth)}1${'}'.repeat(depth)}}` : `{"code":${'['.repeat(depth)}${']'.repeat(depth)}}`,
-);
+const deepJson = fc
+  .tuple(fc.integer({ min: 100, max: 4000 }), fc.boolean())
+  .map(([depth, objects]) => (objects ? `{"code":${'{"a":'.repeat(depth)}1${'}'.repeat(depth)}}` : `{"code":${'['.repeat(depth)}${']'.repeat(depth)}}`));
 
 /** `__proto__` and `constructor.prototype` in JSON, where a naive merge would pollute. */
 const protoJson = fc.constantFrom(
@@ -106,15 +140,24 @@ export const bodyBytes: fc.Arbitrary<Buffer> = fc.oneof(
   protoJson.map((s) => Buffer.from(s)),
   wellFormedCipher.map((o) => Buffer.from(JSON.stringify(o))),
   unknownCode.map((o) => Buffer.from(JSON.stringify(o))),
-  fc.tuple(wellFormedCipher, fc.boolean()).map(([o, plus]) => Buffer.from(`encryptedData=${plus ? o.encryptedData : encodeURIComponent(o.encryptedData)}&iv=${encodeURIComponent(o.iv)}`)),
-  fc.constantFrom(Buffer.from(''), Buffer.from([0xef, 0xbb, 0xbf, 0x7b, 0x7d]), Buffer.from([0xff, 0xfe, 0x7b, 0x00, 0x7d, 0x00]), Buffer.from('{"code":"\ud800"}')),
+  fc
+    .tuple(wellFormedCipher, fc.boolean())
+    .map(([o, plus]) => Buffer.from(`encryptedData=${plus ? o.encryptedData : encodeURIComponent(o.encryptedData)}&iv=${encodeURIComponent(o.iv)}`)),
+  fc.constantFrom(
+    Buffer.from(''),
+    Buffer.from([0xef, 0xbb, 0xbf, 0x7b, 0x7d]),
+    Buffer.from([0xff, 0xfe, 0x7b, 0x00, 0x7d, 0x00]),
+    Buffer.from('{"code":"\ud800"}'),
+  ),
 );
 
 /** A token header value: token-shaped junk, near misses of `real`, or any bytes. */
 export function tokenValue(real: readonly string[]): fc.Arbitrary<Buffer> {
-  const garbled = fc.tuple(fc.constantFrom(...real), fc.nat(31), fc.constantFrom('A', 'z', '0', '-', '_', '.', '+', '/', '=', ' ', '\t', 'é'))
+  const garbled = fc
+    .tuple(fc.constantFrom(...real), fc.nat(31), fc.constantFrom('A', 'z', '0', '-', '_', '.', '+', '/', '=', ' ', '\t', 'é'))
     .map(([t, i, c]) => (t[i] === c ? `${t.slice(0, i)}B${t.slice(i + 1)}` : `${t.slice(0, i)}${c}${t.slice(i + 1)}`));
-  const wrapped = fc.tuple(fc.constantFrom(...real), fc.string({ maxLength: 4 }), fc.string({ maxLength: 4 }))
+  const wrapped = fc
+    .tuple(fc.constantFrom(...real), fc.string({ maxLength: 4 }), fc.string({ maxLength: 4 }))
     .filter(([, a, b]) => (a + b).trim() !== '')
     .map(([t, a, b]) => `${a}${t}${b}`);
   const text = fc.oneof(
@@ -126,7 +169,10 @@ export function tokenValue(real: readonly string[]): fc.Arbitrary<Buffer> {
     fc.constantFrom(...real).map((t) => t.toUpperCase()),
     fc.string({ maxLength: 40 }),
   );
-  return fc.oneof(text.map((t) => Buffer.from(t, 'latin1')), headerBytes);
+  return fc.oneof(
+    text.map((t) => Buffer.from(t, 'latin1')),
+    headerBytes,
+  );
 }
 
 /** The token headers of one request, in any combination, repeated or conflicting. */
@@ -161,8 +207,16 @@ export interface HostileRequest {
 export function hostileRequest(real: readonly string[], routes: readonly Route[] = ROUTES): fc.Arbitrary<HostileRequest> {
   return fc.record({
     route: fc.constantFrom(...routes),
-    query: fc.oneof(fc.constant(''), fc.string({ maxLength: 20 }).map((q) => `?${encodeURIComponent(q)}`), fc.constantFrom('?code=x&token=y', '?__proto__[polluted]=1')),
-    contentType: fc.oneof(fc.constantFrom(...CONTENT_TYPES), fc.constant(undefined), fc.string({ unit: 'binary-ascii', maxLength: 40 }).map((s) => s.replace(/[\r\n]/g, ''))),
+    query: fc.oneof(
+      fc.constant(''),
+      fc.string({ maxLength: 20 }).map((q) => `?${encodeURIComponent(q)}`),
+      fc.constantFrom('?code=x&token=y', '?__proto__[polluted]=1'),
+    ),
+    contentType: fc.oneof(
+      fc.constantFrom(...CONTENT_TYPES),
+      fc.constant(undefined),
+      fc.string({ unit: 'binary-ascii', maxLength: 40 }).map((s) => s.replace(/[\r\n]/g, '')),
+    ),
     contentEncoding: fc.constantFrom(...CONTENT_ENCODINGS),
     tokens: tokenHeaders(real),
     body: bodyBytes,

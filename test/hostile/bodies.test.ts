@@ -87,7 +87,9 @@ describe('bodies that never arrive in full', () => {
     const before = await target.dump();
     await Promise.all(
       Array.from({ length: 20 }, (_, i) =>
-        rawRequest(target.port, [head(i % 2 ? '/wechat/login' : '/wechat/phone', [auth()], 500), Buffer.from('{"code":"')], { timeoutMs: 60 }).catch(() => undefined),
+        rawRequest(target.port, [head(i % 2 ? '/wechat/login' : '/wechat/phone', [auth()], 500), Buffer.from('{"code":"')], { timeoutMs: 60 }).catch(
+          () => undefined,
+        ),
       ),
     );
     const res = await fetch(`${target.url}/wechat/session`, { headers: { authorization: auth()[1] } });
@@ -138,29 +140,41 @@ describe('structure attacks', () => {
     ['form __proto__=x', 'application/x-www-form-urlencoded', '__proto__=polluted&code=c1'],
   ];
 
-  it.each(protoBodies)('%s pollutes nothing, through our parser or the app\'s', async (_what, type, body) => {
+  it.each(protoBodies)("%s pollutes nothing, through our parser or the app's", async (_what, type, body) => {
     for (const port of [target.port, parsed.port]) {
-      const answer = await rawRequest(port, [requestHead('POST', '/wechat/login', [['Content-Type', type], ['Content-Length', String(body.length)], ['Connection', 'close']]), Buffer.from(body)]);
+      const answer = await rawRequest(port, [
+        requestHead('POST', '/wechat/login', [
+          ['Content-Type', type],
+          ['Content-Length', String(body.length)],
+          ['Connection', 'close'],
+        ]),
+        Buffer.from(body),
+      ]);
       expect(refusalProblem(answer)).toBeUndefined();
       expect(prototypeFingerprint()).toBe(fingerprint);
       expect(({} as Record<string, unknown>).polluted).toBeUndefined();
     }
   });
 
-  it.each([
-    ['code=a&code=b'],
-    ['code[]=a&code[]=b'],
-    ['code[0]=a'],
-    ['code[x]=a'],
-  ])('refuses the repeated or bracketed form field %s as not a single string, spending no code', async (body) => {
-    const calls = target.wechat.calls.jscode2session;
-    for (const port of [target.port, parsed.port]) {
-      const answer = await rawRequest(port, [requestHead('POST', '/wechat/login', [['Content-Type', 'application/x-www-form-urlencoded'], ['Content-Length', String(body.length)], ['Connection', 'close']]), Buffer.from(body)]);
-      expectRefusal(answer, 'WECHAT_BAD_REQUEST');
-      expect(JSON.parse(answer.body).error.field).toBe('code');
-    }
-    expect(target.wechat.calls.jscode2session).toBe(calls);
-  });
+  it.each([['code=a&code=b'], ['code[]=a&code[]=b'], ['code[0]=a'], ['code[x]=a']])(
+    'refuses the repeated or bracketed form field %s as not a single string, spending no code',
+    async (body) => {
+      const calls = target.wechat.calls.jscode2session;
+      for (const port of [target.port, parsed.port]) {
+        const answer = await rawRequest(port, [
+          requestHead('POST', '/wechat/login', [
+            ['Content-Type', 'application/x-www-form-urlencoded'],
+            ['Content-Length', String(body.length)],
+            ['Connection', 'close'],
+          ]),
+          Buffer.from(body),
+        ]);
+        expectRefusal(answer, 'WECHAT_BAD_REQUEST');
+        expect(JSON.parse(answer.body).error.field).toBe('code');
+      }
+      expect(target.wechat.calls.jscode2session).toBe(calls);
+    },
+  );
 });
 
 describe('form bodies of repeated names at scale', () => {
@@ -172,7 +186,18 @@ describe('form bodies of repeated names at scale', () => {
   afterAll(() => big.close());
 
   const send = (body: Buffer) =>
-    rawRequest(big.port, [requestHead('POST', '/wechat/login', [['Content-Type', 'application/x-www-form-urlencoded'], ['Content-Length', String(body.length)], ['Connection', 'close']]), body], { timeoutMs: 20_000 });
+    rawRequest(
+      big.port,
+      [
+        requestHead('POST', '/wechat/login', [
+          ['Content-Type', 'application/x-www-form-urlencoded'],
+          ['Content-Length', String(body.length)],
+          ['Connection', 'close'],
+        ]),
+        body,
+      ],
+      { timeoutMs: 20_000 },
+    );
 
   it(`a ${LIMIT}-byte body of one name repeated is refused as having more than MAX_FORM_FIELDS fields, before its pairs are collected`, async () => {
     const answer = await send(Buffer.from('a=&'.repeat(Math.floor(LIMIT / 3))));
@@ -204,47 +229,81 @@ describe('form bodies of repeated names at scale', () => {
 });
 
 describe('content types, charsets and encodings with a real login code', () => {
-  const accepted = ['application/json', 'application/json; charset=utf-8', 'application/json; charset="UTF-8"', 'application/vnd.api+json', 'APPLICATION/JSON;CHARSET=UTF8'];
-  const refused = ['text/plain', 'application/json; charset=latin1', 'application/json; charset=gbk', 'multipart/form-data; boundary=x',
-    'application/octet-stream', 'application/xml', 'application/x-www-form-urlencoded'];
+  const accepted = [
+    'application/json',
+    'application/json; charset=utf-8',
+    'application/json; charset="UTF-8"',
+    'application/vnd.api+json',
+    'APPLICATION/JSON;CHARSET=UTF8',
+  ];
+  const refused = [
+    'text/plain',
+    'application/json; charset=latin1',
+    'application/json; charset=gbk',
+    'multipart/form-data; boundary=x',
+    'application/octet-stream',
+    'application/xml',
+    'application/x-www-form-urlencoded',
+  ];
+
+  /** A JSON login body with a fresh code, sent as `type`. */
+  const typedLogin = (type: string) => {
+    const body = JSON.stringify({ code: target.wechat.issueLoginCode() });
+    const head = requestHead('POST', '/wechat/login', [
+      ['Content-Type', type],
+      ['Content-Length', String(body.length)],
+      ['Connection', 'close'],
+    ]);
+    return rawRequest(target.port, [head, Buffer.from(body)]);
+  };
 
   it.each(accepted)('%s logs in', async (type) => {
-    const code = target.wechat.issueLoginCode();
-    const body = JSON.stringify({ code });
-    const answer = await rawRequest(target.port, [requestHead('POST', '/wechat/login', [['Content-Type', type], ['Content-Length', String(body.length)], ['Connection', 'close']]), Buffer.from(body)]);
+    const answer = await typedLogin(type);
     expect(answer.status).toBe(200);
     expect(answer.headers['cache-control']).toBe('no-store');
   });
 
   it.each(refused)('a JSON body sent as %s is refused 400 and the code is not spent', async (type) => {
-    const code = target.wechat.issueLoginCode();
-    const body = JSON.stringify({ code });
     const calls = target.wechat.calls.jscode2session;
-    const answer = await rawRequest(target.port, [requestHead('POST', '/wechat/login', [['Content-Type', type], ['Content-Length', String(body.length)], ['Connection', 'close']]), Buffer.from(body)]);
+    const answer = await typedLogin(type);
     expectRefusal(answer, 'WECHAT_BAD_REQUEST');
     expect(target.wechat.calls.jscode2session).toBe(calls);
   });
 
+  /** A JSON login body with a fresh code, sent with `encoding` as its Content-Encoding. */
+  const encodedLogin = (encoding: string) => {
+    const body = JSON.stringify({ code: target.wechat.issueLoginCode() });
+    const head = requestHead('POST', '/wechat/login', [
+      ['Content-Type', 'application/json'],
+      ['Content-Encoding', encoding],
+      ['Content-Length', String(body.length)],
+    ]);
+    return rawRequest(target.port, [head, Buffer.from(body)], { firstAnswer: false });
+  };
+
   it.each(['gzip', 'deflate', 'br', 'x-unknown', 'gzip, identity'])('Content-Encoding %s is refused 400 before the code is spent', async (encoding) => {
-    const code = target.wechat.issueLoginCode();
-    const body = JSON.stringify({ code });
     const calls = target.wechat.calls.jscode2session;
-    const answer = await rawRequest(target.port, [requestHead('POST', '/wechat/login', [['Content-Type', 'application/json'], ['Content-Encoding', encoding], ['Content-Length', String(body.length)]]), Buffer.from(body)], { firstAnswer: false });
+    const answer = await encodedLogin(encoding);
     expectRefusal(answer, 'WECHAT_BAD_REQUEST');
     expect(target.wechat.calls.jscode2session).toBe(calls);
   });
 
   it('a refused Content-Encoding is not echoed in the answer', async () => {
-    const encoding = `x-echo-${Date.now().toString(36)}-<b>`;
-    const body = JSON.stringify({ code: target.wechat.issueLoginCode() });
-    const answer = await rawRequest(target.port, [requestHead('POST', '/wechat/login', [['Content-Type', 'application/json'], ['Content-Encoding', encoding], ['Content-Length', String(body.length)]]), Buffer.from(body)], { firstAnswer: false });
+    const answer = await encodedLogin(`x-echo-${Date.now().toString(36)}-<b>`);
     expectRefusal(answer, 'WECHAT_BAD_REQUEST');
     expect(answer.body).not.toContain('x-echo-');
   });
 
   it('bytes that are not UTF-8 are refused 400', async () => {
     const body = Buffer.concat([Buffer.from('{"code":"'), Buffer.from([0xc3, 0x28, 0xff]), Buffer.from('"}')]);
-    const answer = await rawRequest(target.port, [requestHead('POST', '/wechat/login', [['Content-Type', 'application/json'], ['Content-Length', String(body.length)], ['Connection', 'close']]), body]);
+    const answer = await rawRequest(target.port, [
+      requestHead('POST', '/wechat/login', [
+        ['Content-Type', 'application/json'],
+        ['Content-Length', String(body.length)],
+        ['Connection', 'close'],
+      ]),
+      body,
+    ]);
     expectRefusal(answer, 'WECHAT_BAD_REQUEST');
     expect(watcher.problems).toEqual([]);
   });

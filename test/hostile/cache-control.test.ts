@@ -70,7 +70,13 @@ it('says no-store on every success', async () => {
   ];
   const other = await login();
   answers.push(await send('POST', '/alone/logout', {}, other.token));
-  expect(answers.map((a) => [a.status, a.cacheControl])).toEqual([[200, 'no-store'], [200, 'no-store'], [200, 'no-store'], [204, 'no-store'], [204, 'no-store']]);
+  expect(answers.map((a) => [a.status, a.cacheControl])).toEqual([
+    [200, 'no-store'],
+    [200, 'no-store'],
+    [200, 'no-store'],
+    [204, 'no-store'],
+    [204, 'no-store'],
+  ]);
 });
 
 it('says no-store on every failure, ours or handed to the app with passErrors', async () => {

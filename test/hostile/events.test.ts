@@ -17,12 +17,17 @@ let seen: Seen;
 let clock: number;
 let stalled: boolean;
 
-const push = <K extends keyof WechatEventMap>(type: K) => (event: WechatEventMap[K]) => {
-  ((seen[type] ??= []) as WechatEventMap[K][]).push(event);
-};
+const push =
+  <K extends keyof WechatEventMap>(type: K) =>
+  (event: WechatEventMap[K]) => {
+    ((seen[type] ??= []) as WechatEventMap[K][]).push(event);
+  };
 
 function stallable(inner: WechatStore): WechatStore {
-  const wrap = <A extends unknown[], R>(fn: (...args: A) => R | PromiseLike<R>) => async (...args: A): Promise<R> => (stalled ? new Promise<R>(() => undefined) : fn(...args));
+  const wrap =
+    <A extends unknown[], R>(fn: (...args: A) => R | PromiseLike<R>) =>
+    async (...args: A): Promise<R> =>
+      stalled ? new Promise<R>(() => undefined) : fn(...args);
   return {
     get: wrap(inner.get.bind(inner)),
     set: wrap(inner.set.bind(inner)),
@@ -42,8 +47,13 @@ beforeEach(async () => {
   stalled = false;
   const now = () => clock;
   const on: WechatSessionOptions['on'] = {
-    login: push('login'), renew: push('renew'), logout: push('logout'), revoke: push('revoke'),
-    sessionKeyMismatch: push('sessionKeyMismatch'), upstreamError: push('upstreamError'), storeError: push('storeError'),
+    login: push('login'),
+    renew: push('renew'),
+    logout: push('logout'),
+    revoke: push('revoke'),
+    sessionKeyMismatch: push('sessionKeyMismatch'),
+    upstreamError: push('upstreamError'),
+    storeError: push('storeError'),
   };
   h = await startHarness({ now, ttl: 3600, renewAfter: 600, retries: 0, storeTimeout: 100, store: stallable(memoryStore({ now })), on }, wechat);
 });

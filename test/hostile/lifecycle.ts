@@ -2,8 +2,15 @@ import express from 'express';
 import type { Server } from 'node:http';
 import { memoryStore } from '../../adapters/memory.js';
 import {
-  decryptPhone, getWechatClient, requireWechatSession, revokeWechatSessions, wechatLogout, wechatRouter,
-  type WechatLogger, type WechatSessionOptions, type WechatStore,
+  decryptPhone,
+  getWechatClient,
+  requireWechatSession,
+  revokeWechatSessions,
+  wechatLogout,
+  wechatRouter,
+  type WechatLogger,
+  type WechatSessionOptions,
+  type WechatStore,
 } from '../../src/index.js';
 import { startWechatStandIn, type WechatStandIn } from '../../src/testing/index.js';
 import { listen } from '../support/harness.js';
@@ -14,11 +21,13 @@ export interface SwitchableStore extends WechatStore {
 }
 
 function switchable(inner: WechatStore, secret: string): SwitchableStore {
-  const guard = <A extends unknown[], R>(store: SwitchableStore, fn: (...args: A) => R | PromiseLike<R>) => async (...args: A): Promise<R> => {
-    if (store.mode === 'fail') throw new Error(`redis://:${secret}@10.0.0.1 refused ${String(args[0])} ${String(args[1] ?? '')}`);
-    if (store.mode === 'stall') return new Promise(() => undefined);
-    return fn(...args);
-  };
+  const guard =
+    <A extends unknown[], R>(store: SwitchableStore, fn: (...args: A) => R | PromiseLike<R>) =>
+    async (...args: A): Promise<R> => {
+      if (store.mode === 'fail') throw new Error(`redis://:${secret}@10.0.0.1 refused ${String(args[0])} ${String(args[1] ?? '')}`);
+      if (store.mode === 'stall') return new Promise(() => undefined);
+      return fn(...args);
+    };
   const store = { mode: 'ok' } as SwitchableStore;
   return Object.assign(store, {
     get: guard(store, inner.get.bind(inner)),
@@ -47,7 +56,10 @@ export interface LifecycleRun {
 async function call(url: string, path: string, body: unknown, token?: string, form = false): Promise<{ status: number; text: string; json: any }> {
   const headers: Record<string, string> = { 'content-type': form ? 'application/x-www-form-urlencoded' : 'application/json' };
   if (token) headers.authorization = `Bearer ${token}`;
-  const init: RequestInit = body === undefined ? { headers } : { method: 'POST', headers, body: form ? new URLSearchParams(body as Record<string, string>).toString() : JSON.stringify(body) };
+  const init: RequestInit =
+    body === undefined
+      ? { headers }
+      : { method: 'POST', headers, body: form ? new URLSearchParams(body as Record<string, string>).toString() : JSON.stringify(body) };
   const res = await fetch(url + path, init);
   const text = await res.text();
   let json: any;
@@ -73,10 +85,26 @@ export async function runLifecycle(logger: WechatLogger): Promise<LifecycleRun> 
   const run: LifecycleRun = { secrets: [wechat.appSecret], phones: [], bodies: [], events: [], statuses: [] };
   const record = (e: object) => void run.events.push(JSON.stringify(e));
   const options: WechatSessionOptions = {
-    appId: wechat.appId, appSecret: wechat.appSecret, apiBaseUrl: wechat.url, store, now, logger,
-    ttl: 3600, renewAfter: 600, timeout: 300, retries: 1, retryDelay: 5, storeTimeout: 150, singleSession: true,
+    appId: wechat.appId,
+    appSecret: wechat.appSecret,
+    apiBaseUrl: wechat.url,
+    store,
+    now,
+    logger,
+    ttl: 3600,
+    renewAfter: 600,
+    timeout: 300,
+    retries: 1,
+    retryDelay: 5,
+    storeTimeout: 150,
+    singleSession: true,
     on: {
-      login: record, renew: record, logout: record, revoke: record, sessionKeyMismatch: record, upstreamError: record,
+      login: record,
+      renew: record,
+      logout: record,
+      revoke: record,
+      sessionKeyMismatch: record,
+      upstreamError: record,
       storeError: (e) => {
         record(e);
         throw new Error(`metrics exporter down (${wechat.appSecret})`);

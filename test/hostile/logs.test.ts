@@ -28,19 +28,35 @@ function expectClean(run: LifecycleRun, written: string[]): void {
 }
 
 function parsedLines(written: string[]): Record<string, unknown>[] {
-  return written.flatMap((chunk) => chunk.split('\n')).filter(Boolean).map((line) => JSON.parse(line) as Record<string, unknown>);
+  return written
+    .flatMap((chunk) => chunk.split('\n'))
+    .filter(Boolean)
+    .map((line) => JSON.parse(line) as Record<string, unknown>);
 }
 
 function expectStructured(lines: Record<string, unknown>[]): void {
   const events = new Set(lines.map((l) => l.event));
-  for (const event of ['login', 'logout', 'session.renew', 'session.revoke', 'session_key.mismatch', 'wechat.failed', 'store.failed', 'request.failed', 'hook.failed', 'phone']) {
+  for (const event of [
+    'login',
+    'logout',
+    'session.renew',
+    'session.revoke',
+    'session_key.mismatch',
+    'wechat.failed',
+    'store.failed',
+    'request.failed',
+    'hook.failed',
+    'phone',
+  ]) {
     expect(events).toContain(event);
   }
   for (const line of lines) expect(typeof line.event).toBe('string');
   const login = lines.find((l) => l.event === 'login')!;
   expect(login).toMatchObject({ openid: 'oAudit1', ms: expect.any(Number) });
   const failed = lines.filter((l) => l.event === 'request.failed');
-  expect(failed.map((l) => l.code)).toEqual(expect.arrayContaining(['WECHAT_UPSTREAM_ERROR', 'WECHAT_UPSTREAM_TIMEOUT', 'WECHAT_STORE_UNAVAILABLE', 'WECHAT_SESSION_KEY_MISMATCH']));
+  expect(failed.map((l) => l.code)).toEqual(
+    expect.arrayContaining(['WECHAT_UPSTREAM_ERROR', 'WECHAT_UPSTREAM_TIMEOUT', 'WECHAT_STORE_UNAVAILABLE', 'WECHAT_SESSION_KEY_MISMATCH']),
+  );
   for (const line of failed) expect(typeof line.ms).toBe('number');
 }
 

@@ -54,7 +54,13 @@ function tally(req: HostileRequest, status: number | undefined, body: string): v
   seen.set(key, (seen.get(key) ?? 0) + 1);
 }
 afterAll(() => {
-  if (process.env.HOSTILE_VERBOSE) console.log([...seen].sort().map(([k, n]) => `${n}\t${k}`).join('\n'));
+  if (process.env.HOSTILE_VERBOSE)
+    console.log(
+      [...seen]
+        .sort()
+        .map(([k, n]) => `${n}\t${k}`)
+        .join('\n'),
+    );
 });
 
 async function attack(req: HostileRequest): Promise<void> {

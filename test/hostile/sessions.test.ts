@@ -74,12 +74,18 @@ describe('a failed phone lookup', () => {
 
 describe('a login whose own fields fail', () => {
   it.each([
-    ['a forged signature', (openid: string) => ({ ...target.wechat.encryptUserInfo(openid), signature: 'f'.repeat(40), encryptedData: undefined, iv: undefined })],
-    ['userInfo made before the latest wx.login', (openid: string) => {
-      const payload = target.wechat.encryptUserInfo(openid);
-      return { encryptedData: payload.encryptedData, iv: payload.iv };
-    }],
-  ])('with %s creates no session and ends none of the user\'s', async (_what, legacy) => {
+    [
+      'a forged signature',
+      (openid: string) => ({ ...target.wechat.encryptUserInfo(openid), signature: 'f'.repeat(40), encryptedData: undefined, iv: undefined }),
+    ],
+    [
+      'userInfo made before the latest wx.login',
+      (openid: string) => {
+        const payload = target.wechat.encryptUserInfo(openid);
+        return { encryptedData: payload.encryptedData, iv: payload.iv };
+      },
+    ],
+  ])("with %s creates no session and ends none of the user's", async (_what, legacy) => {
     const victim = target.victims[0]!;
     const fields = legacy(victim.openid);
     const code = target.wechat.issueLoginCode({ openid: victim.openid });
@@ -108,11 +114,16 @@ describe('a login whose own fields fail', () => {
 });
 
 describe('junk aimed at other users', () => {
-  it('no token-shaped guess, logout or phone request ends or changes another user\'s session', async () => {
+  it("no token-shaped guess, logout or phone request ends or changes another user's session", async () => {
     const [a, b] = target.victims as [{ token: string; openid: string }, { token: string; openid: string }];
     target.advance(601_000);
     const before = await target.dump();
-    const guesses = [b.token.slice(0, 31) + (b.token.endsWith('A') ? 'B' : 'A'), b.token.toUpperCase(), `${b.token.slice(1)}x`, hashToken(b.token).slice(0, 32)];
+    const guesses = [
+      b.token.slice(0, 31) + (b.token.endsWith('A') ? 'B' : 'A'),
+      b.token.toUpperCase(),
+      `${b.token.slice(1)}x`,
+      hashToken(b.token).slice(0, 32),
+    ];
     for (const guess of guesses) {
       expect((await post('/wechat/logout', {}, guess)).status).toBe(401);
       expect((await post('/alone/logout', {}, guess)).status).toBe(401);

@@ -1,7 +1,16 @@
 import type { AddressInfo } from 'node:net';
 import express from 'express';
 import { memoryStore, type MemoryStore } from '../../adapters/memory.js';
-import { decryptPhone, getWechatClient, requireWechatSession, wechatLogin, wechatLogout, wechatRouter, type WechatSessionOptions, type WechatStore } from '../../src/index.js';
+import {
+  decryptPhone,
+  getWechatClient,
+  requireWechatSession,
+  wechatLogin,
+  wechatLogout,
+  wechatRouter,
+  type WechatSessionOptions,
+  type WechatStore,
+} from '../../src/index.js';
 import { startWechatStandIn, type WechatStandIn } from '../../src/testing/index.js';
 import { listen, recordingLogger } from '../support/harness.js';
 
@@ -13,8 +22,12 @@ export interface StoreCalls {
 
 /** A wrapper around a real store that counts every call before passing it on. */
 export function countingStore(inner: WechatStore, calls: StoreCalls): WechatStore {
-  const read = <A extends unknown[], R>(fn: (...args: A) => R) => (...args: A) => ((calls.reads += 1), fn(...args));
-  const write = <A extends unknown[], R>(fn: (...args: A) => R) => (...args: A) => ((calls.writes += 1), fn(...args));
+  const read =
+    <A extends unknown[], R>(fn: (...args: A) => R) =>
+    (...args: A) => ((calls.reads += 1), fn(...args));
+  const write =
+    <A extends unknown[], R>(fn: (...args: A) => R) =>
+    (...args: A) => ((calls.writes += 1), fn(...args));
   return {
     kind: inner.kind,
     get: read(inner.get.bind(inner)),

@@ -119,16 +119,64 @@ it('refuses any header bytes around a live token without a store round trip', as
 it('refuses repeated and conflicting token headers, whichever comes first', async () => {
   const [a, b] = [target.victims[0]!, target.victims[1]!];
   const cases: [string, [string, string][]][] = [
-    ['two Authorization headers, live one first', [['Authorization', `Bearer ${a.token}`], ['Authorization', 'Bearer x']]],
-    ['two Authorization headers, live one last', [['Authorization', 'Bearer x'], ['Authorization', `Bearer ${a.token}`]]],
-    ['the same Authorization twice', [['Authorization', `Bearer ${a.token}`], ['authorization', `Bearer ${a.token}`]]],
-    ['two session headers', [['X-WX-Session', a.token], ['x-wx-session', a.token]]],
-    ['two session headers, one empty', [['X-WX-Session', a.token], ['X-WX-Session', '']]],
-    ['two users, one in each header', [['Authorization', `Bearer ${a.token}`], ['X-WX-Session', b.token]]],
-    ['a live token and junk', [['X-WX-Session', a.token], ['Authorization', 'Bearer zzz']]],
+    [
+      'two Authorization headers, live one first',
+      [
+        ['Authorization', `Bearer ${a.token}`],
+        ['Authorization', 'Bearer x'],
+      ],
+    ],
+    [
+      'two Authorization headers, live one last',
+      [
+        ['Authorization', 'Bearer x'],
+        ['Authorization', `Bearer ${a.token}`],
+      ],
+    ],
+    [
+      'the same Authorization twice',
+      [
+        ['Authorization', `Bearer ${a.token}`],
+        ['authorization', `Bearer ${a.token}`],
+      ],
+    ],
+    [
+      'two session headers',
+      [
+        ['X-WX-Session', a.token],
+        ['x-wx-session', a.token],
+      ],
+    ],
+    [
+      'two session headers, one empty',
+      [
+        ['X-WX-Session', a.token],
+        ['X-WX-Session', ''],
+      ],
+    ],
+    [
+      'two users, one in each header',
+      [
+        ['Authorization', `Bearer ${a.token}`],
+        ['X-WX-Session', b.token],
+      ],
+    ],
+    [
+      'a live token and junk',
+      [
+        ['X-WX-Session', a.token],
+        ['Authorization', 'Bearer zzz'],
+      ],
+    ],
     ['two tokens in one Authorization', [['Authorization', `Bearer ${a.token},${b.token}`]]],
     ['two tokens in one session header', [['X-WX-Session', `${a.token} ${b.token}`]]],
-    ['a Bearer with nothing after it', [['Authorization', 'Bearer'], ['X-WX-Session', a.token]]],
+    [
+      'a Bearer with nothing after it',
+      [
+        ['Authorization', 'Bearer'],
+        ['X-WX-Session', a.token],
+      ],
+    ],
   ];
   for (const [what, headers] of cases) {
     const reads = target.calls.reads;
@@ -155,7 +203,12 @@ it('answers 401 to control bytes, NUL and obs-text in token headers, or lets Nod
 
 it('leaves a token header too large for Node to Node (431), and keeps serving', async () => {
   const huge = 'A'.repeat(20_000);
-  const answer = await rawRequest(target.port, [requestHead('GET', '/alone/require', [['X-WX-Session', huge], ['Connection', 'close']])]);
+  const answer = await rawRequest(target.port, [
+    requestHead('GET', '/alone/require', [
+      ['X-WX-Session', huge],
+      ['Connection', 'close'],
+    ]),
+  ]);
   expect(answer.status).toBe(431);
   expect(refusalProblem(answer)).toBeUndefined();
   const res = await ask('/alone/require', [['Authorization', `Bearer ${target.victims[0]!.token}`]]);

@@ -79,7 +79,14 @@ it('leaves no session alive after one more revocation, whatever logins, renewals
   await fc.assert(
     fc.asyncProperty(fc.array(fc.array(step, { minLength: 1, maxLength: 4 }), { minLength: 2, maxLength: 4 }), fc.boolean(), async (lanes, single) => {
       let now = Date.now();
-      const ctx = wechatSession({ appId: 'wx0123456789race02', appSecret: 's'.repeat(32), store: distant(), singleSession: single, now: () => now, logger: false });
+      const ctx = wechatSession({
+        appId: 'wx0123456789race02',
+        appSecret: 's'.repeat(32),
+        store: distant(),
+        singleSession: single,
+        now: () => now,
+        logger: false,
+      });
       const tokens: string[] = [];
       const run = async (steps: string[]) => {
         for (const s of steps) {
@@ -93,7 +100,14 @@ it('leaves no session alive after one more revocation, whatever logins, renewals
       };
       await Promise.all(lanes.map(run));
       await ctx.sessions.revokeAll('oLane');
-      const alive = await Promise.all(tokens.map((t) => ctx.sessions.resolve(t, true).then(() => t, () => undefined)));
+      const alive = await Promise.all(
+        tokens.map((t) =>
+          ctx.sessions.resolve(t, true).then(
+            () => t,
+            () => undefined,
+          ),
+        ),
+      );
       expect(alive.filter(Boolean)).toEqual([]);
     }),
     { seed: SEED + 1, numRuns: runs(80) },

@@ -1,7 +1,7 @@
 import { createServer, request, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { bodyWasAbandoned, optionalString, readFields, stringField, type Fields } from '../../src/http/body.js';
-import { WechatError } from '../../src/index.js';
+import type { WechatError } from '../../src/index.js';
 
 /**
  * readFields on real requests: a server that reads each body with a limit of
@@ -31,21 +31,25 @@ const leftListeners: number[] = [];
 beforeAll(async () => {
   server = createServer((req, res) => {
     let counts: number[] = [];
-    Promise.resolve(before(req)).then(() => {
-      counts = EVENTS.map((e) => req.listenerCount(e));
-      return readFields(req, LIMIT, 300);
-    }).finally(() => {
-      leftListeners.push(EVENTS.map((e, i) => req.listenerCount(e) - counts[i]!).reduce((a, b) => a + b, 0));
-    }).then(
-      (fields) => ({ fields: { ...fields }, abandoned: bodyWasAbandoned(req) }),
-      (err: WechatError) => {
-        expect(err.message.length).toBeGreaterThan(0);
-        return { code: err.code, field: err.field, abandoned: bodyWasAbandoned(req) };
-      },
-    ).then((outcome) => {
-      outcomes.push(outcome);
-      res.setHeader('connection', 'close').end(JSON.stringify(outcome));
-    });
+    Promise.resolve(before(req))
+      .then(() => {
+        counts = EVENTS.map((e) => req.listenerCount(e));
+        return readFields(req, LIMIT, 300);
+      })
+      .finally(() => {
+        leftListeners.push(EVENTS.map((e, i) => req.listenerCount(e) - counts[i]!).reduce((a, b) => a + b, 0));
+      })
+      .then(
+        (fields) => ({ fields: { ...fields }, abandoned: bodyWasAbandoned(req) }),
+        (err: WechatError) => {
+          expect(err.message.length).toBeGreaterThan(0);
+          return { code: err.code, field: err.field, abandoned: bodyWasAbandoned(req) };
+        },
+      )
+      .then((outcome) => {
+        outcomes.push(outcome);
+        res.setHeader('connection', 'close').end(JSON.stringify(outcome));
+      });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   port = (server.address() as AddressInfo).port;
@@ -78,14 +82,31 @@ const read = (fields: Fields) => ({ fields, abandoned: false });
 
 describe('readFields: content types and charsets', () => {
   it('parses JSON under every spelling of its type and a UTF-8 charset', async () => {
-    for (const type of ['application/json', 'Application/JSON', ' application/json ', 'application/json ; charset=utf-8', 'application/json; charset=utf-8', 'application/json;charset="UTF-8"',
-      'application/json; foo=bar', 'application/json; xcharset=latin1', 'application/json; charset=utf8; q=1', 'application/problem+json']) {
+    for (const type of [
+      'application/json',
+      'Application/JSON',
+      ' application/json ',
+      'application/json ; charset=utf-8',
+      'application/json; charset=utf-8',
+      'application/json;charset="UTF-8"',
+      'application/json; foo=bar',
+      'application/json; xcharset=latin1',
+      'application/json; charset=utf8; q=1',
+      'application/problem+json',
+    ]) {
       expect({ type, outcome: await json('{"code":"c"}', type) }).toEqual({ type, outcome: read({ code: 'c' }) });
     }
   });
 
   it('refuses other charsets, other types, and JSON that is not an object', async () => {
-    for (const type of ['application/json; charset=latin1', 'application/json; charset="gbk"', 'text/plain', 'application/jsonx', 'json', 'application/json+xml']) {
+    for (const type of [
+      'application/json; charset=latin1',
+      'application/json; charset="gbk"',
+      'text/plain',
+      'application/jsonx',
+      'json',
+      'application/json+xml',
+    ]) {
       expect({ type, outcome: await json('{"code":"c"}', type) }).toEqual({ type, outcome: refused() });
     }
     for (const body of ['{"code":', 'null', '[{"code":"c"}]', '42', '"code"', '']) {
@@ -116,7 +137,10 @@ describe('readFields: content types and charsets', () => {
       expect(await post({ 'content-type': 'application/json', 'content-encoding': encoding, 'content-length': 2 }, ['{}'])).toEqual(read({}));
     }
     for (const encoding of ['gzip', 'identity, gzip']) {
-      expect(await post({ 'content-type': 'application/json', 'content-encoding': encoding, 'content-length': 2 }, ['{}'])).toEqual({ ...refused(), abandoned: true });
+      expect(await post({ 'content-type': 'application/json', 'content-encoding': encoding, 'content-length': 2 }, ['{}'])).toEqual({
+        ...refused(),
+        abandoned: true,
+      });
     }
   });
 });
@@ -150,7 +174,10 @@ describe('readFields: sizes and bodies that never end', () => {
     before = () => undefined;
     expect(await json('{"code":"c"}')).toEqual(read({ code: 'c' }));
     expect(await json(`{"code":"${'x'.repeat(LIMIT)}"}`)).toEqual({ code: 'WECHAT_BODY_TOO_LARGE', abandoned: true });
-    expect(await post({ 'content-type': 'application/json', 'transfer-encoding': 'chunked' }, ['{"code":"', 'x'.repeat(LIMIT)])).toEqual({ code: 'WECHAT_BODY_TOO_LARGE', abandoned: true });
+    expect(await post({ 'content-type': 'application/json', 'transfer-encoding': 'chunked' }, ['{"code":"', 'x'.repeat(LIMIT)])).toEqual({
+      code: 'WECHAT_BODY_TOO_LARGE',
+      abandoned: true,
+    });
     expect(leftListeners).toEqual([0, 0, 0, 0, 0, 0]);
   });
 
@@ -166,22 +193,37 @@ describe('readFields: sizes and bodies that never end', () => {
 
 describe('readFields: bodies a parser already read', () => {
   it('returns a parsed object as it is, and parses a string or a Buffer by the type', async () => {
-    before = (req) => { req.body = { code: 'parsed' }; };
+    before = (req) => {
+      req.body = { code: 'parsed' };
+    };
     expect(await json('{"code":"raw"}')).toEqual(read({ code: 'parsed' }));
-    before = (req) => { req.body = '{"code":"text"}'; };
+    before = (req) => {
+      req.body = '{"code":"text"}';
+    };
     expect(await json('{"code":"raw"}')).toEqual(read({ code: 'text' }));
-    before = (req) => { req.body = Buffer.from('code=buffer'); };
+    before = (req) => {
+      req.body = Buffer.from('code=buffer');
+    };
     expect(await json('{"code":"raw"}', 'application/x-www-form-urlencoded')).toEqual(read({ code: 'buffer' }));
-    before = (req) => { req.body = Buffer.from([0xff]); };
+    before = (req) => {
+      req.body = Buffer.from([0xff]);
+    };
     expect(await json('{"code":"raw"}')).toEqual({ ...refused(), abandoned: true });
   });
 
   it('reads the body itself under the empty placeholder a parser left over an unread body, and keeps one it did read', async () => {
-    before = (req) => { req.body = {}; };
+    before = (req) => {
+      req.body = {};
+    };
     expect(await json('{"code":"raw"}')).toEqual(read({ code: 'raw' }));
-    before = (req) => { req.body = {}; req._body = true; };
+    before = (req) => {
+      req.body = {};
+      req._body = true;
+    };
     expect(await json('{"code":"raw"}')).toEqual(read({}));
-    before = (req) => { req.body = null; };
+    before = (req) => {
+      req.body = null;
+    };
     expect(await json('{"code":"raw"}')).toEqual(read({ code: 'raw' }));
   });
 
@@ -221,7 +263,12 @@ describe('stringField and optionalString', () => {
     expect(optionalString(fields, 'code')).toBe('abc');
     expect(optionalString(fields, 'edge')).toHaveLength(8192);
     expect(optionalString(fields, 'code', 3)).toBe('abc');
-    for (const [name, max] of [['long', undefined], ['code', 2], ['list', undefined], ['num', undefined]] as const) {
+    for (const [name, max] of [
+      ['long', undefined],
+      ['code', 2],
+      ['list', undefined],
+      ['num', undefined],
+    ] as const) {
       expect(code(() => optionalString(fields, name, max))).toEqual({ code: 'WECHAT_BAD_REQUEST', field: name });
     }
   });

@@ -70,8 +70,13 @@ describe('extractToken', () => {
   it('reads the Bearer scheme in any case and with any run of spaces, and refuses a malformed one', () => {
     const t = token();
     const taken: [string, string][] = [
-      [`bearer ${t}`, t], [`BEARER ${t}`, t], [`Bearer   ${t}`, t], [`Bearer ${t}   `, t],
-      ['Bearer abc', 'abc'], ['bearer a.b~c', 'a.b~c'], [`Bearer ${t}x`, `${t}x`],
+      [`bearer ${t}`, t],
+      [`BEARER ${t}`, t],
+      [`Bearer   ${t}`, t],
+      [`Bearer ${t}   `, t],
+      ['Bearer abc', 'abc'],
+      ['bearer a.b~c', 'a.b~c'],
+      [`Bearer ${t}x`, `${t}x`],
     ];
     for (const [value, expected] of taken) expect({ value, got: outcome(parsed(['Authorization', value])) }).toEqual({ value, got: expected });
     const malformed = ['Bearer', 'bearer ', `Bearer\t${t}`, `Bearer ${t} x`, `Bearer ${t},x`, `Bearer a\tb`, `Bearer ,${t}`, `Bearer ${t}\t`];

@@ -1,8 +1,15 @@
 import express from 'express';
 import { memoryStore } from '../../adapters/memory.js';
 import {
-  decryptPhone, getWechatClient, requireWechatSession, revokeWechatSessions, wechatHandler, wechatRouter, wechatSession,
-  type WechatSessionContext, type WechatSessionOptions,
+  decryptPhone,
+  getWechatClient,
+  requireWechatSession,
+  revokeWechatSessions,
+  wechatHandler,
+  wechatRouter,
+  wechatSession,
+  type WechatSessionContext,
+  type WechatSessionOptions,
 } from '../../src/index.js';
 import { startWechatStandIn, type WechatStandIn } from '../../src/testing/index.js';
 import { listen } from '../support/harness.js';
@@ -32,11 +39,23 @@ interface Answer {
 async function serve(ctx: WechatSessionContext) {
   const app = express();
   app.use('/wechat', wechatRouter(ctx));
-  app.get('/api/me', requireWechatSession(ctx), wechatHandler((req, res) => res.json(req.wechat)));
-  app.post('/api/phone', decryptPhone(ctx), wechatHandler((req, res) => res.json(req.wechat.phone)));
+  app.get(
+    '/api/me',
+    requireWechatSession(ctx),
+    wechatHandler((req, res) => res.json(req.wechat)),
+  );
+  app.post(
+    '/api/phone',
+    decryptPhone(ctx),
+    wechatHandler((req, res) => res.json(req.wechat.phone)),
+  );
   const { server, url } = await listen(app);
   const call = async (method: string, path: string, headers: Record<string, string>, body?: unknown): Promise<Answer> => {
-    const res = await fetch(url + path, { method, headers: { 'content-type': 'application/json', ...headers }, body: body === undefined ? undefined : JSON.stringify(body) });
+    const res = await fetch(url + path, {
+      method,
+      headers: { 'content-type': 'application/json', ...headers },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
     return { status: res.status, body: await res.json().catch(() => undefined) };
   };
   return {
@@ -78,7 +97,7 @@ describe('several mini-programs', () => {
     expect(wechat.calls.jscode2session).toBe(before);
   });
 
-  it("refuses a token of one app on a request that names the other, and a code of one app sent as the other (40029)", async () => {
+  it('refuses a token of one app on a request that names the other, and a code of one app sent as the other (40029)', async () => {
     const shop = await s.post('/wechat/login', { code: wechat.issueLoginCode({ appId: SHOP.appId }) }, as(SHOP.appId));
     expect(await s.get('/api/me', as(CLUB.appId, shop.body.token))).toMatchObject({ status: 401, body: { error: { code: 'WECHAT_SESSION_INVALID' } } });
     const forged = await s.post('/wechat/login', { code: wechat.issueLoginCode({ appId: SHOP.appId }) }, as(CLUB.appId));
@@ -146,7 +165,10 @@ describe('a third-party platform', () => {
   });
 
   it('answers 502 for a provider that throws, and 504 for one that hangs, within `timeout`', async () => {
-    for (const [provider, status] of [[async () => Promise.reject(new Error('plumbing down')), 502], [() => new Promise<string>(() => undefined), 504]] as const) {
+    for (const [provider, status] of [
+      [async () => Promise.reject(new Error('plumbing down')), 502],
+      [() => new Promise<string>(() => undefined), 504],
+    ] as const) {
       const ctx = wechatSession({ ...base(), timeout: 300, component: { appId: COMPONENT, accessToken: provider }, apps: [{ appId: MERCHANT }] });
       const other = await serve(ctx);
       try {

@@ -41,7 +41,10 @@ describe('checkEncryptedPhone', () => {
   it('answers 400 WECHAT_BAD_REQUEST for encryptedData WeChat did not make (errcode 1), though it decrypts', () =>
     withApp({ checkEncryptedPhone: true }, async (h) => {
       const { token, openid } = await h.login();
-      const forged = encryptWechatData(wechat.sessionKeyOf(openid)!, JSON.stringify({ phoneNumber: '1', purePhoneNumber: '1', countryCode: '86', watermark: { appid: wechat.appId, timestamp: 1 } }));
+      const forged = encryptWechatData(
+        wechat.sessionKeyOf(openid)!,
+        JSON.stringify({ phoneNumber: '1', purePhoneNumber: '1', countryCode: '86', watermark: { appid: wechat.appId, timestamp: 1 } }),
+      );
       const res = await h.post('/api/phone', forged, token);
       expect(res.status).toBe(400);
       expect(res.body.error.code).toBe('WECHAT_BAD_REQUEST');

@@ -47,7 +47,7 @@ describe('decryptPhone, legacy encryptedData + iv', () => {
     expect((await h.post('/api/phone', h.wechat.encryptPhone(openid), again.token)).status).toBe(200);
   });
 
-  it('answers 400 WECHAT_WATERMARK_MISMATCH for another app\'s data', async () => {
+  it("answers 400 WECHAT_WATERMARK_MISMATCH for another app's data", async () => {
     const { token, openid } = await h.login();
     const res = await h.post('/api/phone', h.wechat.encryptPhone(openid, undefined, { watermarkAppId: 'wx1111111111111111' }), token);
     expect(res.status).toBe(400);

@@ -31,12 +31,20 @@ async function appWith(extra: Partial<WechatSessionOptions>) {
   });
   const app = express();
   app.set('trust proxy', 'loopback');
-  app.post('/login', wechatLogin(ctx), wechatHandler((req, res) => res.json({ token: req.wechat.token })));
+  app.post(
+    '/login',
+    wechatLogin(ctx),
+    wechatHandler((req, res) => res.json({ token: req.wechat.token })),
+  );
   const { server, url } = await listen(app);
   const login = async (openid: string, rank?: number) => {
     const code = wechat.issueLoginCode({ openid });
     if (rank !== undefined) wechat.setRiskRank(openid, rank, { unionId: 987654 });
-    const res = await fetch(`${url}/login`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-forwarded-for': '203.0.113.7' }, body: JSON.stringify({ code }) });
+    const res = await fetch(`${url}/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-forwarded-for': '203.0.113.7' },
+      body: JSON.stringify({ code }),
+    });
     return { status: res.status, body: (await res.json()) as any };
   };
   return { ctx, hooks, asked, login, close: () => new Promise((resolve) => server.close(resolve)) };
@@ -106,7 +114,10 @@ describe('riskRank at login', () => {
     }
   });
 
-  it.each([[{ scene: 2 }], [{ scene: 0, refuseAt: 5 }], [{ scene: 0, failClosed: 'yes' }], [{ scene: 0, refuse: 3 }], ['on']])('refuses riskRank %j at start-up', (riskRank) => {
-    expect(() => wechatSession({ appId: wechat.appId, appSecret: wechat.appSecret, riskRank } as never)).toThrow(TypeError);
-  });
+  it.each([[{ scene: 2 }], [{ scene: 0, refuseAt: 5 }], [{ scene: 0, failClosed: 'yes' }], [{ scene: 0, refuse: 3 }], ['on']])(
+    'refuses riskRank %j at start-up',
+    (riskRank) => {
+      expect(() => wechatSession({ appId: wechat.appId, appSecret: wechat.appSecret, riskRank } as never)).toThrow(TypeError);
+    },
+  );
 });

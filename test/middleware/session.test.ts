@@ -209,7 +209,14 @@ describe('store failures', () => {
 
   it.each(['reject', 'hang'] as const)('fails closed with 503 when the store does %s', async (mode) => {
     const app = express();
-    const options = { appId: wechat.appId, appSecret: wechat.appSecret, apiBaseUrl: wechat.url, store: broken(mode), storeTimeout: 200, logger: false as const };
+    const options = {
+      appId: wechat.appId,
+      appSecret: wechat.appSecret,
+      apiBaseUrl: wechat.url,
+      store: broken(mode),
+      storeTimeout: 200,
+      logger: false as const,
+    };
     app.get('/me', requireWechatSession(options), (_req, res) => res.json({ reached: true }));
     const { server, url } = await listen(app);
     try {

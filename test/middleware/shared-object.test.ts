@@ -3,7 +3,14 @@ import express from 'express';
 import express4 from 'express4';
 import { memoryStore } from '../../adapters/memory.js';
 import {
-  getWechatClient, requireWechatSession, WechatError, wechatErrorHandler, wechatHandler, wechatLogin, wechatRouter, wechatSession,
+  getWechatClient,
+  requireWechatSession,
+  WechatError,
+  wechatErrorHandler,
+  wechatHandler,
+  wechatLogin,
+  wechatRouter,
+  wechatSession,
   type WechatSessionOptions,
 } from '../../src/index.js';
 import { startWechatStandIn, type WechatStandIn } from '../../src/testing/index.js';
@@ -62,8 +69,16 @@ describe('the shared object', () => {
   it('serves every factory: a token from wechatLogin(wechat) resolves in requireWechatSession(wechat)', async () => {
     const ctx = wechatSession(base());
     const app = express();
-    app.post('/login', wechatLogin(ctx), wechatHandler((req, res) => res.json({ token: req.wechat.token })));
-    app.get('/me', requireWechatSession(ctx), wechatHandler((req, res) => res.json({ openid: req.wechat.openid })));
+    app.post(
+      '/login',
+      wechatLogin(ctx),
+      wechatHandler((req, res) => res.json({ token: req.wechat.token })),
+    );
+    app.get(
+      '/me',
+      requireWechatSession(ctx),
+      wechatHandler((req, res) => res.json({ openid: req.wechat.openid })),
+    );
     const s = await serve(app);
     try {
       const { body } = await s.post('/login', { code: wechat.issueLoginCode({ openid: 'oShared' }) });
@@ -78,10 +93,26 @@ describe('the shared object', () => {
     const store = memoryStore();
     const named = { ...base(), store };
     const app = express();
-    app.post('/login', wechatLogin({ ...base() }), wechatHandler((req, res) => res.json({ token: req.wechat.token })));
-    app.get('/me', requireWechatSession({ ...base() }), wechatHandler((req, res) => res.json({ openid: req.wechat.openid })));
-    app.post('/named/login', wechatLogin(named), wechatHandler((req, res) => res.json({ token: req.wechat.token })));
-    app.get('/named/me', requireWechatSession({ ...named, ttl: 60 }), wechatHandler((req, res) => res.json({ openid: req.wechat.openid })));
+    app.post(
+      '/login',
+      wechatLogin({ ...base() }),
+      wechatHandler((req, res) => res.json({ token: req.wechat.token })),
+    );
+    app.get(
+      '/me',
+      requireWechatSession({ ...base() }),
+      wechatHandler((req, res) => res.json({ openid: req.wechat.openid })),
+    );
+    app.post(
+      '/named/login',
+      wechatLogin(named),
+      wechatHandler((req, res) => res.json({ token: req.wechat.token })),
+    );
+    app.get(
+      '/named/me',
+      requireWechatSession({ ...named, ttl: 60 }),
+      wechatHandler((req, res) => res.json({ openid: req.wechat.openid })),
+    );
     const s = await serve(app);
     try {
       const inline = await s.post('/login', { code: wechat.issueLoginCode({ openid: 'oInline' }) });
@@ -153,7 +184,11 @@ describe('Express 4 and 5 alike', () => {
     const ctx = wechatSession({ ...base(), store });
     const app = make() as express.Express;
     app.use(express.json());
-    app.post('/login', wechatLogin(ctx), wechatHandler((req, res) => res.json({ token: req.wechat.token })));
+    app.post(
+      '/login',
+      wechatLogin(ctx),
+      wechatHandler((req, res) => res.json({ token: req.wechat.token })),
+    );
     app.post(
       '/save',
       requireWechatSession(ctx),
@@ -162,7 +197,10 @@ describe('Express 4 and 5 alike', () => {
         res.json(req.wechat.data);
       }),
     );
-    app.get('/open', wechatHandler((_req, res) => res.json({})));
+    app.get(
+      '/open',
+      wechatHandler((_req, res) => res.json({})),
+    );
     const s = await serve(app);
     try {
       const form = await s.post('/login', `code=${wechat.issueLoginCode({ openid: 'oForm' })}`, { 'content-type': 'application/x-www-form-urlencoded' });

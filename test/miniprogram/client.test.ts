@@ -126,9 +126,7 @@ describe('login and request', () => {
     });
     user.wx.delayRequests(0); // the renewal itself is fast: the later refusals come after it failed
     const all = await Promise.allSettled(requests);
-    expect(all.map((r) => r.status === 'rejected' && (r.reason as { code: string }).code)).toEqual(
-      Array.from({ length: 3 }, () => 'WECHAT_RATE_LIMITED'),
-    );
+    expect(all.map((r) => r.status === 'rejected' && (r.reason as { code: string }).code)).toEqual(Array.from({ length: 3 }, () => 'WECHAT_RATE_LIMITED'));
     expect(user.wx.calls.login).toBe(2);
     expect(await exchanges()).toBe(2);
     expect(user.sent('/api/me')).toHaveLength(3);

@@ -6,11 +6,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { StandInApi, StandInFaultMode, StandInFaultOptions } from '../../src/testing/types.js';
-import {
-  createMiniProgramClient,
-  type MiniProgramClient,
-  type MiniProgramClientOptions,
-} from '../../src/miniprogram/index.js';
+import { createMiniProgramClient, type MiniProgramClient, type MiniProgramClientOptions } from '../../src/miniprogram/index.js';
 import { requireBuild, startExample } from '../examples/run-example.js';
 import { createWxShim, type SentRequest, type WxShim } from './wx-shim.js';
 
@@ -99,8 +95,7 @@ export interface User {
 export function newUser(demo: Demo, options: Partial<MiniProgramClientOptions> = {}, getCode?: () => Promise<string>): User {
   const openid = `oMini${randomBytes(12).toString('base64url')}`;
   const wx = createWxShim({ baseUrl: demo.url, getCode: getCode ?? (() => demo.standIn.loginCode(openid)) });
-  const client = (more: Partial<MiniProgramClientOptions> = {}) =>
-    createMiniProgramClient({ wx, baseUrl: demo.url, ...options, ...more });
+  const client = (more: Partial<MiniProgramClientOptions> = {}) => createMiniProgramClient({ wx, baseUrl: demo.url, ...options, ...more });
   return {
     openid,
     wx,

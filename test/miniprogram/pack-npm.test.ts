@@ -86,10 +86,14 @@ function loadInSandbox(dir: string): typeof Client {
     const wrapper = runInContext(`(function (exports, require, module) {${readFileSync(file, 'utf8')}\n})`, context, {
       filename: file,
     }) as (exports: unknown, require: (id: string) => unknown, module: { exports: unknown }) => void;
-    wrapper(module.exports, (id) => {
-      if (!id.startsWith('./')) throw new Error(`the client requires "${id}", which a mini-program does not have`);
-      return load(join(dir, id.endsWith('.js') ? id : `${id}.js`));
-    }, module);
+    wrapper(
+      module.exports,
+      (id) => {
+        if (!id.startsWith('./')) throw new Error(`the client requires "${id}", which a mini-program does not have`);
+        return load(join(dir, id.endsWith('.js') ? id : `${id}.js`));
+      },
+      module,
+    );
     return module.exports;
   };
   return load(join(dir, 'index.js')) as typeof Client;
@@ -151,19 +155,22 @@ describe('packNpm of the packed tarball', () => {
 
   it('types the subpath for a TypeScript consumer (NodeNext) with miniprogram-api-typings installed', () => {
     symlinkSync(join(ROOT, 'node_modules', 'miniprogram-api-typings'), join(app, 'node_modules', 'miniprogram-api-typings'));
-    writeFileSync(join(app, 'consumer.mts'), [
-      `import { createMiniProgramClient, MiniProgramClientError, type WxLike } from 'express-wechat-session/miniprogram';`,
-      `declare const shim: WxLike;`,
-      `const api = createMiniProgramClient({ wx: shim, baseUrl: 'http://127.0.0.1:3000' });`,
-      `const phone = await api.getPhoneNumber({ errMsg: 'getPhoneNumber:ok', code: 'c' });`,
-      `const text: string = phone.countryCode;`,
-      `// @ts-expect-error countryCode is a string`,
-      `const wrong: number = phone.countryCode;`,
-      `// @ts-expect-error the detail always carries errMsg`,
-      `void api.getPhoneNumber({ code: 'c' });`,
-      `const error = new MiniProgramClientError('WECHAT_PHONE_RETRY', 'tap again', 401);`,
-      `export { text, wrong, error };`,
-    ].join('\n'));
+    writeFileSync(
+      join(app, 'consumer.mts'),
+      [
+        `import { createMiniProgramClient, MiniProgramClientError, type WxLike } from 'express-wechat-session/miniprogram';`,
+        `declare const shim: WxLike;`,
+        `const api = createMiniProgramClient({ wx: shim, baseUrl: 'http://127.0.0.1:3000' });`,
+        `const phone = await api.getPhoneNumber({ errMsg: 'getPhoneNumber:ok', code: 'c' });`,
+        `const text: string = phone.countryCode;`,
+        `// @ts-expect-error countryCode is a string`,
+        `const wrong: number = phone.countryCode;`,
+        `// @ts-expect-error the detail always carries errMsg`,
+        `void api.getPhoneNumber({ code: 'c' });`,
+        `const error = new MiniProgramClientError('WECHAT_PHONE_RETRY', 'tap again', 401);`,
+        `export { text, wrong, error };`,
+      ].join('\n'),
+    );
     // skipLibCheck: miniprogram-api-typings redeclares `console` and some DOM types, as in any project using it.
     const options = ['--noEmit', '--strict', '--skipLibCheck', '--module', 'nodenext', '--moduleResolution', 'nodenext', '--target', 'es2022'];
     const tsc = join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc');

@@ -58,7 +58,7 @@ describe('withKeyLock', () => {
     expect(inner.get(KEY)).toBeUndefined();
   });
 
-  it('runs the work unlocked, and says so, when the key is not freed in time; it leaves the other owner\'s lock alone', async () => {
+  it("runs the work unlocked, and says so, when the key is not freed in time; it leaves the other owner's lock alone", async () => {
     const { inner, store, adds } = recorded();
     inner.set(KEY, 'someone-else', 60);
     const expired: number[] = [];
@@ -92,12 +92,17 @@ describe('withKeyLock', () => {
     const store = guarded({ get: inner.get, set: inner.set, destroy: inner.destroy });
     const expired: number[] = [];
     inner.set(KEY, 'someone-else', 60);
-    const result = await withKeyLock(store, KEY, { leaseMs: 1000, waitMs: 50, onWaitExpired: () => expired.push(1), whileWaiting: async () => 'never' }, async () => 'plain');
+    const result = await withKeyLock(
+      store,
+      KEY,
+      { leaseMs: 1000, waitMs: 50, onWaitExpired: () => expired.push(1), whileWaiting: async () => 'never' },
+      async () => 'plain',
+    );
     expect(result).toBe('plain');
     expect(expired).toEqual([]);
   });
 
-  it('keeps the work\'s result when freeing the key fails or the store cannot compare-and-delete', async () => {
+  it("keeps the work's result when freeing the key fails or the store cannot compare-and-delete", async () => {
     const inner = memoryStore();
     const failing = guarded({ ...inner, destroyIfEqual: () => Promise.reject(new Error('store down')) });
     await expect(withKeyLock(failing, KEY, { leaseMs: 1000, waitMs: 50 }, async () => 'kept')).resolves.toBe('kept');

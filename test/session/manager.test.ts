@@ -31,12 +31,26 @@ function setup(options: { store?: (inner: MemoryStore) => WechatStore; singleSes
   const events: Setup['events'] = [];
   const clock = { now: T0 + 123 };
   const ctx = wechatSession({
-    appId: APP, appSecret: 's'.repeat(32), store: options.store ? options.store(inner) : inner, logger: recordingLogger(lines),
-    now: () => clock.now, ttl: TTL, renewAfter: RENEW_AFTER,
-    singleSession: options.singleSession ?? false, maxSessionsPerUser: options.maxSessionsPerUser ?? 3,
+    appId: APP,
+    appSecret: 's'.repeat(32),
+    store: options.store ? options.store(inner) : inner,
+    logger: recordingLogger(lines),
+    now: () => clock.now,
+    ttl: TTL,
+    renewAfter: RENEW_AFTER,
+    singleSession: options.singleSession ?? false,
+    maxSessionsPerUser: options.maxSessionsPerUser ?? 3,
     on: { renew: (e) => void events.push(e), revoke: (e) => void events.push(e) },
   });
-  return { ctx, inner, clock, events, get logs() { return lines.map((line) => JSON.parse(line) as Setup['logs'][number]); } };
+  return {
+    ctx,
+    inner,
+    clock,
+    events,
+    get logs() {
+      return lines.map((line) => JSON.parse(line) as Setup['logs'][number]);
+    },
+  };
 }
 
 async function codeOf(promise: Promise<unknown>): Promise<string | undefined> {
@@ -106,7 +120,14 @@ describe('session expiry and renewal', () => {
     const stale = await s.ctx.sessions.resolve(session.token, false);
     await s.ctx.sessions.resolve(session.token, true); // another request renewed it
     expect(await s.ctx.sessions.renewIfDue(stale)).toBe(stale);
-    const fields = { realm: s.ctx.sessions.realm, subject: 'oSomeoneElse', sessionKey: stale.sessionKey, token: stale.token, hash: hashToken(stale.token), expiresAt: stale.expiresAt };
+    const fields = {
+      realm: s.ctx.sessions.realm,
+      subject: 'oSomeoneElse',
+      sessionKey: stale.sessionKey,
+      token: stale.token,
+      hash: hashToken(stale.token),
+      expiresAt: stale.expiresAt,
+    };
     const other = new WechatSession(fields, s.ctx.sessions);
     s.clock.now += RENEW_AFTER * 1000;
     expect(await s.ctx.sessions.renewIfDue(other)).toBe(other);
@@ -220,7 +241,7 @@ describe('saving data', () => {
   });
 });
 
-describe('the index of an openid\'s sessions', () => {
+describe("the index of an openid's sessions", () => {
   it('keeps at most maxSessionsPerUser, ending the oldest, and says how many a login ended', async () => {
     const s = setup({ maxSessionsPerUser: 3 });
     const made: WechatSession[] = [];
@@ -289,7 +310,9 @@ describe('the index of an openid\'s sessions', () => {
 
   it('is rewritten with set() at renewal on a store without touch()', async () => {
     const sets: string[] = [];
-    const s = setup({ store: (inner) => ({ get: inner.get, destroy: inner.destroy, replace: inner.replace, set: (k, v, t) => (sets.push(k), inner.set(k, v, t)) }) });
+    const s = setup({
+      store: (inner) => ({ get: inner.get, destroy: inner.destroy, replace: inner.replace, set: (k, v, t) => (sets.push(k), inner.set(k, v, t)) }),
+    });
     const a = await s.ctx.sessions.create({ openid: 'oNoTouch', sessionKey: sessionKey() });
     s.clock.now += RENEW_AFTER * 1000;
     sets.length = 0;
@@ -298,16 +321,19 @@ describe('the index of an openid\'s sessions', () => {
     expect(indexOf(s, 'oNoTouch')).toEqual([hashToken(a.token)]);
   });
 
-  it('is changed under the openid\'s lock, freed after', async () => {
+  it("is changed under the openid's lock, freed after", async () => {
     const adds: [string, number][] = [];
     const s = setup({ store: (inner) => ({ ...inner, add: (k, v, t) => (adds.push([k, t]), inner.add(k, v, t)) }) });
     await s.ctx.sessions.create({ openid: 'oLocked', sessionKey: sessionKey() });
     await s.ctx.sessions.revokeAll('oLocked');
-    expect(adds).toEqual([[`${APP}:l:oLocked`, 5], [`${APP}:l:oLocked`, 5]]);
+    expect(adds).toEqual([
+      [`${APP}:l:oLocked`, 5],
+      [`${APP}:l:oLocked`, 5],
+    ]);
     expect(s.inner.get(`${APP}:l:oLocked`)).toBeUndefined();
   });
 
-  it('lets a login and a revoke-all of the same openid take turns, never leaving the login\'s session alive past the revoke', async () => {
+  it("lets a login and a revoke-all of the same openid take turns, never leaving the login's session alive past the revoke", async () => {
     const s = setup({ maxSessionsPerUser: 10 });
     const first = await s.ctx.sessions.create({ openid: 'oRace', sessionKey: sessionKey() });
     const [raced, ended] = await Promise.all([s.ctx.sessions.create({ openid: 'oRace', sessionKey: sessionKey() }), s.ctx.sessions.revokeAll('oRace')]);

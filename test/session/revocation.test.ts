@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { createClient } from 'redis';
 import { memoryStore } from '../../adapters/memory.js';
 import { redisStore } from '../../adapters/redis.js';
-import { WechatError, wechatSession, type WechatSessionContext, type WechatStore } from '../../src/index.js';
+import { type WechatError, wechatSession, type WechatSessionContext, type WechatStore } from '../../src/index.js';
 
 const sessionKey = () => randomBytes(16).toString('base64');
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -24,7 +24,13 @@ describe('revocation', () => {
   afterAll(() => client.destroy());
 
   it('leaves no session alive when logins race a revoke-all (300 races on Redis)', async () => {
-    const ctx = wechatSession({ appId: 'wx0123456789race01', appSecret: 's'.repeat(32), store: redisStore({ client, prefix: `race${Date.now()}:` }), singleSession: false, logger: false });
+    const ctx = wechatSession({
+      appId: 'wx0123456789race01',
+      appSecret: 's'.repeat(32),
+      store: redisStore({ client, prefix: `race${Date.now()}:` }),
+      singleSession: false,
+      logger: false,
+    });
     const survivors: string[] = [];
     for (let trial = 0; trial < 300; trial++) {
       const openid = `oRace${trial}`;
@@ -72,7 +78,10 @@ describe('revocation', () => {
     const ctx = wechatSession({ appId: 'wx0123456789nrp001', appSecret: 's'.repeat(32), store, now: () => now, logger: false });
     const session = await ctx.sessions.create({ openid: 'oEnded', sessionKey: sessionKey() });
     now += 3601 * 1000;
-    endAfterRead = inner.keys().find((k) => k.includes(':s:'))!.slice('wxs:'.length);
+    endAfterRead = inner
+      .keys()
+      .find((k) => k.includes(':s:'))!
+      .slice('wxs:'.length);
     expect(await outcome(ctx, session.token)).toBe('oEnded'); // this request read it in time
     endAfterRead = undefined;
     expect(await outcome(ctx, session.token)).toBe('WECHAT_SESSION_INVALID');

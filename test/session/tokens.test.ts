@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { memoryStore } from '../../adapters/memory.js';
-import { WechatError, wechatSession, type WechatSessionContext } from '../../src/index.js';
+import { type WechatError, wechatSession, type WechatSessionContext } from '../../src/index.js';
 import { createToken, hashToken, isTokenShaped } from '../../src/session/token.js';
 
 const sessionKey = () => randomBytes(16).toString('base64');

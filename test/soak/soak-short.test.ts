@@ -38,22 +38,36 @@ let run: { code: number | null; report: SoakReport; output: string };
 
 beforeAll(async () => {
   run = await runSoak();
-  if (process.env.WXS_TEST_VERBOSE) console.log(run.output.split('\n').filter((l) => !l.startsWith('SOAK_REPORT')).join('\n'));
+  if (process.env.WXS_TEST_VERBOSE)
+    console.log(
+      run.output
+        .split('\n')
+        .filter((l) => !l.startsWith('SOAK_REPORT'))
+        .join('\n'),
+    );
 }, 150_000);
 
 it('injects every kind of fault while many users log in, resolve, look up phones and log out', () => {
   const { report } = run;
   expect(report.requests).toBeGreaterThan(1000);
   for (const op of Object.values(report.operations)) expect(op.ok).toBeGreaterThan(10);
-  expect(Object.keys(report.faultsByKind).sort()).toEqual(
-    ['store-drop', 'store-restart', 'store-stall', 'wechat-busy', 'wechat-garbage', 'wechat-hang', 'wechat-slow'],
-  );
+  expect(Object.keys(report.faultsByKind).sort()).toEqual([
+    'store-drop',
+    'store-restart',
+    'store-stall',
+    'wechat-busy',
+    'wechat-garbage',
+    'wechat-hang',
+    'wechat-slow',
+  ]);
   const statuses = Object.keys(report.answers).map((k) => k.split(' ')[2]);
   expect(statuses).toEqual(expect.arrayContaining(['502', '503', '504']));
-  expect(report.events).toEqual(expect.objectContaining({ login: expect.any(Number), renew: expect.any(Number), storeError: expect.any(Number), upstreamError: expect.any(Number) }));
+  expect(report.events).toEqual(
+    expect.objectContaining({ login: expect.any(Number), renew: expect.any(Number), storeError: expect.any(Number), upstreamError: expect.any(Number) }),
+  );
 });
 
-it('answers every request with a 2xx or the error table\'s status for the fault of the moment, within the timeouts', () => {
+it("answers every request with a 2xx or the error table's status for the fault of the moment, within the timeouts", () => {
   const { report } = run;
   expect(report.outsideSamples).toEqual([]);
   expect(report.outsideTable).toBe(0);

@@ -32,12 +32,8 @@ async function call(
 }
 
 it('signs with the session_key base64 text as the HMAC key (official vector)', () => {
-  expect(loginStateSignature('o0q0otL8aEzpcZL/FT9WsQ==', '{"foo":"bar"}')).toBe(
-    '654571f79995b2ce1e149e53c0a33dc39c0a74090db514261454e8dbe432aa0b',
-  );
-  expect(loginStateSignature('o0q0otL8aEzpcZL/FT9WsQ==')).toBe(
-    '46e043c5525c2d817c44be603d30837a808a1d930d038f6fdc3e62a201fed128',
-  );
+  expect(loginStateSignature('o0q0otL8aEzpcZL/FT9WsQ==', '{"foo":"bar"}')).toBe('654571f79995b2ce1e149e53c0a33dc39c0a74090db514261454e8dbe432aa0b');
+  expect(loginStateSignature('o0q0otL8aEzpcZL/FT9WsQ==')).toBe('46e043c5525c2d817c44be603d30837a808a1d930d038f6fdc3e62a201fed128');
 });
 
 describe('checksession', () => {

@@ -163,7 +163,13 @@ it('counts component logins per authorizer app', async () => {
 it('without a platform: the route answers 40013 and componentAccessToken throws', async () => {
   const plain = await startWechatStandIn();
   try {
-    const query = new URLSearchParams({ appid: AUTHORIZED, js_code: 'x', grant_type: 'authorization_code', component_appid: COMPONENT, component_access_token: 'x' });
+    const query = new URLSearchParams({
+      appid: AUTHORIZED,
+      js_code: 'x',
+      grant_type: 'authorization_code',
+      component_appid: COMPONENT,
+      component_access_token: 'x',
+    });
     const body = (await (await fetch(`${plain.url}/sns/component/jscode2session?${query.toString()}`)).json()) as Json;
     expect(body.errcode).toBe('40013');
     expect(() => plain.componentAccessToken).toThrow(TypeError);

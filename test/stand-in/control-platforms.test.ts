@@ -65,7 +65,11 @@ describe('control endpoints for several apps, the platform and WeCom', () => {
     const fresh = await controlJson('wecom-login', {});
     expect(fresh.userId).toMatch(/^[A-Za-z0-9_.@-]{1,64}$/);
     const { access_token: token } = await getJson('/cgi-bin/gettoken', { corpid: CORP.corpId, corpsecret: CORP.corpSecret });
-    const body = await getJson('/cgi-bin/miniprogram/jscode2session', { access_token: token as string, js_code: given.code as string, grant_type: 'authorization_code' });
+    const body = await getJson('/cgi-bin/miniprogram/jscode2session', {
+      access_token: token as string,
+      js_code: given.code as string,
+      grant_type: 'authorization_code',
+    });
     expect(body).toMatchObject({ errcode: 0, corpid: CORP.corpId, userid: 'lisi' });
   });
 
@@ -88,7 +92,12 @@ describe('control endpoints for several apps, the platform and WeCom', () => {
   });
 
   it('keeps the loopback-only rule for the new endpoints', async () => {
-    for (const [path, method] of [['wecom-login', 'POST'], ['authorizer-token', 'POST'], ['component-token', 'GET'], ['calls-by-app', 'GET']] as const) {
+    for (const [path, method] of [
+      ['wecom-login', 'POST'],
+      ['authorizer-token', 'POST'],
+      ['component-token', 'GET'],
+      ['calls-by-app', 'GET'],
+    ] as const) {
       const response = await control(path, method === 'POST' ? { userId: 'oForeign', appId: AUTHORIZED } : undefined, method, 'https://evil.example');
       expect([path, response.status]).toEqual([path, 403]);
       expect(response.headers.get('access-control-allow-origin')).toBeNull();

@@ -83,17 +83,20 @@ describe('control endpoints', () => {
     });
   });
 
-  it.each(['http://127.0.0.1:9999', 'http://localhost:3000', 'http://[::1]:8080', 'http://127.0.0.2'])('answers CORS preflights from the loopback page %s with its own origin', async (origin) => {
-    const response = await fetch(`${wechat.url}/__standin/login`, {
-      method: 'OPTIONS',
-      headers: { origin, 'access-control-request-method': 'POST' },
-    });
-    expect(response.status).toBe(204);
-    expect(response.headers.get('access-control-allow-origin')).toBe(origin);
-    expect(response.headers.get('vary')).toContain('Origin');
-    expect(response.headers.get('access-control-allow-methods')).toContain('POST');
-    expect(response.headers.get('access-control-allow-headers')?.toLowerCase()).toContain('content-type');
-  });
+  it.each(['http://127.0.0.1:9999', 'http://localhost:3000', 'http://[::1]:8080', 'http://127.0.0.2'])(
+    'answers CORS preflights from the loopback page %s with its own origin',
+    async (origin) => {
+      const response = await fetch(`${wechat.url}/__standin/login`, {
+        method: 'OPTIONS',
+        headers: { origin, 'access-control-request-method': 'POST' },
+      });
+      expect(response.status).toBe(204);
+      expect(response.headers.get('access-control-allow-origin')).toBe(origin);
+      expect(response.headers.get('vary')).toContain('Origin');
+      expect(response.headers.get('access-control-allow-methods')).toContain('POST');
+      expect(response.headers.get('access-control-allow-headers')?.toLowerCase()).toContain('content-type');
+    },
+  );
 
   it('answers bad control requests with 4xx and CORS headers', async () => {
     const cases: [string, unknown, string, number][] = [
@@ -113,7 +116,14 @@ describe('control endpoints', () => {
     }
   });
 
-  const FOREIGN = ['https://evil.example', 'null', 'http://127.0.0.1.evil.example', 'http://localhost.evil.example:3000', 'http://192.168.1.20:3000', 'file://'];
+  const FOREIGN = [
+    'https://evil.example',
+    'null',
+    'http://127.0.0.1.evil.example',
+    'http://localhost.evil.example:3000',
+    'http://192.168.1.20:3000',
+    'file://',
+  ];
 
   it.each(FOREIGN)('refuses a page at %s with 403 and no CORS: no login is minted, no fault set', async (origin) => {
     const login = await control('login', { openid: 'oForeignPage' }, 'POST', origin);

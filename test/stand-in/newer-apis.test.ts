@@ -8,7 +8,10 @@ const tokens: Record<string, string> = {};
 
 beforeAll(async () => {
   wechat = await startWechatStandIn({ apps: [{ appId: SECURE_APP, appSecret: '5'.repeat(32), apiSecurity: keys.standIn }] });
-  for (const [appid, secret] of [[wechat.appId, wechat.appSecret], [SECURE_APP, '5'.repeat(32)]]) {
+  for (const [appid, secret] of [
+    [wechat.appId, wechat.appSecret],
+    [SECURE_APP, '5'.repeat(32)],
+  ]) {
     const res = await fetch(`${wechat.url}/cgi-bin/stable_token`, { method: 'POST', body: JSON.stringify({ grant_type: 'client_credential', appid, secret }) });
     tokens[appid!] = ((await res.json()) as { access_token: string }).access_token;
   }
@@ -17,7 +20,11 @@ afterAll(() => wechat.close());
 
 async function post(path: string, body: unknown, query: Record<string, string> = {}, appId = wechat.appId, headers: Record<string, string> = {}) {
   const q = new URLSearchParams({ access_token: tokens[appId]!, ...query });
-  const res = await fetch(`${wechat.url}${path}?${q}`, { method: 'POST', headers, body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body) });
+  const res = await fetch(`${wechat.url}${path}?${q}`, {
+    method: 'POST',
+    headers,
+    body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+  });
   return { json: (await res.json()) as Record<string, any>, headers: res.headers };
 }
 
@@ -26,7 +33,11 @@ it('checkencryptedmsg knows the encryptedData it made (by SHA-256 of the base64 
   wechat.issueLoginCode({ openid });
   const { encryptedData } = wechat.encryptPhone(openid);
   const hash = createHash('sha256').update(encryptedData).digest('hex');
-  expect((await post('/wxa/business/checkencryptedmsg', { encrypted_msg_hash: hash })).json).toMatchObject({ errcode: 0, vaild: true, create_time: expect.any(Number) });
+  expect((await post('/wxa/business/checkencryptedmsg', { encrypted_msg_hash: hash })).json).toMatchObject({
+    errcode: 0,
+    vaild: true,
+    create_time: expect.any(Number),
+  });
   expect((await post('/wxa/business/checkencryptedmsg', { encrypted_msg_hash: 'a'.repeat(64) })).json.errcode).toBe(1);
   expect((await post('/wxa/business/checkencryptedmsg', { encrypted_msg_hash: 'zz' })).json.errcode).toBe(40097);
 });
@@ -62,7 +73,15 @@ describe('API security on the stand-in', () => {
     const iv = randomBytes(12);
     const cipher = createCipheriv('aes-256-gcm', Buffer.from(keys.server.aesKey, 'base64'), iv);
     cipher.setAAD(Buffer.from(`${urlpath}|${SECURE_APP}|${ts}|${keys.server.aesSn}`));
-    const plain = JSON.stringify({ appid: SECURE_APP, openid: 'oSigned', scene: 0, client_ip: '203.0.113.9', _n: 'n0nce', _appid: SECURE_APP, _timestamp: Number(ts) });
+    const plain = JSON.stringify({
+      appid: SECURE_APP,
+      openid: 'oSigned',
+      scene: 0,
+      client_ip: '203.0.113.9',
+      _n: 'n0nce',
+      _appid: SECURE_APP,
+      _timestamp: Number(ts),
+    });
     const data = Buffer.concat([cipher.update(plain), cipher.final()]);
     const body = JSON.stringify({ iv: iv.toString('base64'), data: data.toString('base64'), authtag: cipher.getAuthTag().toString('base64') });
     const text = withSn ? `${urlpath}\n${SECURE_APP}\n${ts}\n${keys.server.rsaSn}\n${body}` : `${urlpath}\n${SECURE_APP}\n${ts}\n${body}`;

@@ -109,7 +109,11 @@ describe('legacy encrypted payloads', () => {
     const key = wechat.sessionKeyOf('oProfile') as string;
     const payload = wechat.encryptUserInfo('oProfile', { nickName: 'Band', gender: 1 });
     expect(JSON.parse(payload.rawData)).toMatchObject({ nickName: 'Band', gender: 1 });
-    expect(payload.signature).toBe(createHash('sha1').update(payload.rawData + key).digest('hex'));
+    expect(payload.signature).toBe(
+      createHash('sha1')
+        .update(payload.rawData + key)
+        .digest('hex'),
+    );
     expect(JSON.parse(decrypt(key, payload.encryptedData, payload.iv))).toMatchObject({
       openId: 'oProfile',
       unionId: 'oUnionProfile',

@@ -91,7 +91,8 @@ describe('cgi-bin/miniprogram/jscode2session', () => {
     const code = wechat.issueWecomCode();
     expect((await exchange('', code)).errcode).toBe(41001);
     expect((await exchange('not-a-token', code)).errcode).toBe(40014);
-    const appToken = (await getJson('/cgi-bin/token', { grant_type: 'client_credential', appid: wechat.appId, secret: wechat.appSecret })).access_token as string;
+    const appToken = (await getJson('/cgi-bin/token', { grant_type: 'client_credential', appid: wechat.appId, secret: wechat.appSecret }))
+      .access_token as string;
     expect((await exchange(appToken, code)).errcode).toBe(40014);
     const token = await corpToken();
     wechat.invalidateAccessTokens();

@@ -131,28 +131,32 @@ async function loginWhenBack(app: Harness): Promise<void> {
   }
 }
 
-test.each(SCENARIOS.map((s) => [s.name, s] as const))('%s: 503 while it cannot serve, then the same app recovers', async (_name, scenario) => {
-  const servers = await startFaultBackend(scenario.uses);
-  if (scenario.downAtStart) await servers.kill();
-  const client = await scenario.client(servers);
-  const app = await startHarness({ store: redisStore({ client: client as never }), storeTimeout: STORE_TIMEOUT });
-  try {
-    if (scenario.breakWhileBusy) {
-      const { token } = await app.login();
-      const inFlight = Array.from({ length: 20 }, () => app.get('/api/me', token));
-      await scenario.breakWhileBusy(client);
-      const answers = await Promise.all(inFlight);
-      expect(answers.filter((r) => r.status !== 200 && !isUnavailable(r))).toEqual([]);
-      expect(isUnavailable(await app.get('/api/me', token))).toBe(true);
+test.each(SCENARIOS.map((s) => [s.name, s] as const))(
+  '%s: 503 while it cannot serve, then the same app recovers',
+  async (_name, scenario) => {
+    const servers = await startFaultBackend(scenario.uses);
+    if (scenario.downAtStart) await servers.kill();
+    const client = await scenario.client(servers);
+    const app = await startHarness({ store: redisStore({ client: client as never }), storeTimeout: STORE_TIMEOUT });
+    try {
+      if (scenario.breakWhileBusy) {
+        const { token } = await app.login();
+        const inFlight = Array.from({ length: 20 }, () => app.get('/api/me', token));
+        await scenario.breakWhileBusy(client);
+        const answers = await Promise.all(inFlight);
+        expect(answers.filter((r) => r.status !== 200 && !isUnavailable(r))).toEqual([]);
+        expect(isUnavailable(await app.get('/api/me', token))).toBe(true);
+      }
+      const refused = await Promise.all([tryLogin(app), tryLogin(app)]);
+      expect(refused.map(isUnavailable)).toEqual([true, true]);
+      if (scenario.downAtStart) await servers.restart();
+      await scenario.revive(client);
+      await loginWhenBack(app);
+    } finally {
+      await app.close();
+      await scenario.close(client).catch(ignore);
+      await servers.stop();
     }
-    const refused = await Promise.all([tryLogin(app), tryLogin(app)]);
-    expect(refused.map(isUnavailable)).toEqual([true, true]);
-    if (scenario.downAtStart) await servers.restart();
-    await scenario.revive(client);
-    await loginWhenBack(app);
-  } finally {
-    await app.close();
-    await scenario.close(client).catch(ignore);
-    await servers.stop();
-  }
-}, 40_000);
+  },
+  40_000,
+);

@@ -100,9 +100,11 @@ test.each(FAULT_CASES.map((c) => [c.name, c] as const))(
       expect(durations(samples).max).toBeLessThanOrEqual(BOUND_MS);
 
       const d = (list: Sample[]) => `median ${durations(list).median} ms, max ${durations(list).max} ms`;
-      report.push(`${name}: ${samples.length} requests; stalled ${stalled.length} x 503 (${d(stalled)}), `
-        + `200 again ${resumed.at - resumedAt} ms after SIGCONT; killed ${dead.length} x 503 (${d(dead)}), `
-        + `login works ${fresh.at - restartAt} ms after restart; slowest answer ${durations(samples).max} ms`);
+      report.push(
+        `${name}: ${samples.length} requests; stalled ${stalled.length} x 503 (${d(stalled)}), ` +
+          `200 again ${resumed.at - resumedAt} ms after SIGCONT; killed ${dead.length} x 503 (${d(dead)}), ` +
+          `login works ${fresh.at - restartAt} ms after restart; slowest answer ${durations(samples).max} ms`,
+      );
     } finally {
       process.off('unhandledRejection', onRejection);
       await app.close();

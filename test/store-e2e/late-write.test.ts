@@ -36,10 +36,7 @@ test.each(cases)('%s: a late renewal write does not bring back a session logged 
   const servers: FaultBackend = await startFaultBackend(faultCase.uses);
   const direct = servers.backend.redisUrl ? [servers.backend.redisUrl.slice('redis://'.length)] : servers.backend.memcachedServers;
   const proxies = await Promise.all(direct.map(startHoldingProxy));
-  const [viaProxy, straight] = await Promise.all([
-    faultCase.open(throughProxies(servers.backend, proxies, direct)),
-    faultCase.open(servers.backend),
-  ]);
+  const [viaProxy, straight] = await Promise.all([faultCase.open(throughProxies(servers.backend, proxies, direct)), faultCase.open(servers.backend)]);
   const wechat: WechatStandIn = await startWechatStandIn();
   const clock = { ms: Date.now() };
   const common = { ttl: TTL, renewAfter: RENEW_AFTER, storeTimeout: STORE_TIMEOUT, now: () => clock.ms };

@@ -73,8 +73,7 @@ export function startTraffic(app: Harness, logins: () => readonly Login[], worke
 }
 
 /** Samples that started at or after `from` and ended before `to`. */
-export const between = (samples: readonly Sample[], from: number, to: number): Sample[] =>
-  samples.filter((s) => s.start >= from && s.end <= to);
+export const between = (samples: readonly Sample[], from: number, to: number): Sample[] => samples.filter((s) => s.start >= from && s.end <= to);
 
 /** Status and code of a sample, e.g. `503 WECHAT_STORE_UNAVAILABLE`. */
 export const outcome = (s: Sample): string => (s.code ? `${s.status} ${s.code}` : String(s.status));

@@ -14,7 +14,13 @@ test('a missing or wrong client throws a TypeError that names the option, what i
   expect(() => redisStore({} as never)).toThrow(/`client`.*got undefined/);
   expect(() => redisStore({ client: { get() {} } as unknown as RedisClientLike })).toThrow(/without set, expire, del, eval\(\)/);
   // Every command, but neither family's shape (a wrapper, a mock): refused rather than guessed at.
-  class CustomClient { get = commands.get; set = commands.set; expire = commands.expire; del = commands.del; eval = commands.eval; }
+  class CustomClient {
+    get = commands.get;
+    set = commands.set;
+    expire = commands.expire;
+    del = commands.del;
+    eval = commands.eval;
+  }
   expect(() => redisStore({ client: new CustomClient() })).toThrow(/got a CustomClient object of neither client's shape/);
   expect(() => redisStore({ client: new CustomClient() })).toThrow(/node-redis.*ioredis or iovalkey/);
   const memjsClient = { get: async () => ({ value: null }), set: async () => true, delete: async () => true };
@@ -27,7 +33,14 @@ test('a missing or wrong client throws a TypeError that names the option, what i
 
 test('a prefix that is not a string, or too long for memcached, throws a TypeError', () => {
   expect(() => redisStore({ client: fakeRedis, prefix: 7 as never })).toThrow(/`prefix`/);
-  const memjsLike = { get: async () => ({ value: null }), set: async () => true, add: async () => true, replace: async () => true, delete: async () => true, touch: async () => true };
+  const memjsLike = {
+    get: async () => ({ value: null }),
+    set: async () => true,
+    add: async () => true,
+    replace: async () => true,
+    delete: async () => true,
+    touch: async () => true,
+  };
   expect(() => memcachedStore({ client: memjsLike, prefix: 'p'.repeat(207) })).toThrow(/`prefix`/);
   expect(() => memcachedStore({ client: memjsLike, prefix: 'has space:' })).toThrow(/`prefix`/);
   expect(memcachedStore({ client: memjsLike, prefix: 'p'.repeat(206) }).kind).toBe('memcached');

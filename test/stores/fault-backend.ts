@@ -1,6 +1,4 @@
-import {
-  makeServerDir, startMemcached, startRedis, startRedisCluster, type ManagedServer, type RedisCluster,
-} from '../support/servers.js';
+import { makeServerDir, startMemcached, startRedis, startRedisCluster, type ManagedServer, type RedisCluster } from '../support/servers.js';
 import { rmSync } from 'node:fs';
 import type { Backend, StoreCase } from './store-cases.js';
 

@@ -12,10 +12,7 @@ const PAUSE_WINDOW_MS = 1500;
 const KILL_WINDOW_MS = 600;
 const RECOVERY_MS = 8000;
 
-type Outcome =
-  | { state: 'pending' }
-  | { state: 'resolved'; value: unknown; ms: number }
-  | { state: 'rejected'; error: string; ms: number };
+type Outcome = { state: 'pending' } | { state: 'resolved'; value: unknown; ms: number } | { state: 'rejected'; error: string; ms: number };
 
 interface Tracked {
   readonly outcome: Outcome;
@@ -27,11 +24,18 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 function track(operation: () => unknown): Tracked {
   const started = Date.now();
   let outcome: Outcome = { state: 'pending' };
-  const done = Promise.resolve().then(operation).then(
-    (value) => void (outcome = { state: 'resolved', value, ms: Date.now() - started }),
-    (err: unknown) => void (outcome = { state: 'rejected', error: (err as Error)?.name ?? String(err), ms: Date.now() - started }),
-  );
-  return { get outcome() { return outcome; }, done };
+  const done = Promise.resolve()
+    .then(operation)
+    .then(
+      (value) => void (outcome = { state: 'resolved', value, ms: Date.now() - started }),
+      (err: unknown) => void (outcome = { state: 'rejected', error: (err as Error)?.name ?? String(err), ms: Date.now() - started }),
+    );
+  return {
+    get outcome() {
+      return outcome;
+    },
+    done,
+  };
 }
 
 async function within(ms: number, what: string, promise: Promise<unknown>): Promise<void> {
@@ -86,9 +90,11 @@ test.concurrent.each(faultCases)('%s: a stalled or killed server fails operation
     });
     await within(5000, 'operation sent while the server was dead', dead.done);
 
-    report.push(`${name}: stalled get ${describeOutcome(duringPause)} (then ${describeOutcome(stalled.outcome)}), `
-      + `working ${resumedIn} ms after SIGCONT; set on a killed server ${describeOutcome(duringKill)} `
-      + `(then ${describeOutcome(dead.outcome)}), working ${restartedIn} ms after restart`);
+    report.push(
+      `${name}: stalled get ${describeOutcome(duringPause)} (then ${describeOutcome(stalled.outcome)}), ` +
+        `working ${resumedIn} ms after SIGCONT; set on a killed server ${describeOutcome(duringKill)} ` +
+        `(then ${describeOutcome(dead.outcome)}), working ${restartedIn} ms after restart`,
+    );
   } finally {
     await handle.close();
     await servers.stop();

@@ -58,7 +58,7 @@ async function rejection(promise: unknown): Promise<Error> {
   throw new Error('expected a rejection');
 }
 
-describe.each(CLIENTS)('%s: the client\'s own errors', (_name, open) => {
+describe.each(CLIENTS)("%s: the client's own errors", (_name, open) => {
   test('a reply error (WRONGTYPE) rejects get and destroyIfEqual with the class the client uses', async () => {
     const { redisUrl } = backendFromEnv();
     const { client, close } = await open(redisUrl);
@@ -82,7 +82,15 @@ describe.each(CLIENTS)('%s: the client\'s own errors', (_name, open) => {
     const store = redisStore({ client });
     await close();
     const direct = await rejection(client.get('k'));
-    const calls = [store.get('k'), store.set('k', 'v', 60), store.replace!('k', 'v', 60), store.add!('k', 'v', 60), store.touch!('k', 60), store.destroy('k'), store.destroyIfEqual!('k', 'v')];
+    const calls = [
+      store.get('k'),
+      store.set('k', 'v', 60),
+      store.replace!('k', 'v', 60),
+      store.add!('k', 'v', 60),
+      store.touch!('k', 60),
+      store.destroy('k'),
+      store.destroyIfEqual!('k', 'v'),
+    ];
     for (const err of await Promise.all(calls.map(rejection))) expect(err.constructor).toBe(direct.constructor);
   });
 });

@@ -122,9 +122,7 @@ function redisCase(connect: Connect, cluster: boolean, viaConnectRedis = false) 
     const serverKey = (key: string) => pattern + key;
     const { client } = opened;
     return {
-      store: viaConnectRedis
-        ? expressSessionStore(new RedisStore({ client }), { prefix })
-        : redisStore({ client: client as RedisClientLike, prefix }),
+      store: viaConnectRedis ? expressSessionStore(new RedisStore({ client }), { prefix }) : redisStore({ client: client as RedisClientLike, prefix }),
       serverKey,
       readRaw: async (key) => text(await raw.get(serverKey(key))),
       writeRaw: async (key, value) => void (await raw.set(serverKey(key), value, { EX: 600 })),

@@ -21,7 +21,14 @@ import { createClient, createCluster } from 'redis';
 import { memcachedStore } from '../../adapters/memcached.js';
 import { redisStore } from '../../adapters/redis.js';
 import {
-  getWechatClient, getWecomClient, requireWechatSession, revokeWechatSessions, wechatRouter, type WechatAppOptions, type WechatSessionOptions, type WechatStore,
+  getWechatClient,
+  getWecomClient,
+  requireWechatSession,
+  revokeWechatSessions,
+  wechatRouter,
+  type WechatAppOptions,
+  type WechatSessionOptions,
+  type WechatStore,
 } from '../../src/index.js';
 import { countingStore } from '../store-e2e/counting-store.js';
 import { exitWithParent } from './app-process.js';

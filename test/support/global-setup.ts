@@ -1,8 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import {
-  makeServerDir, requireBinary, startMemcached, startRedis, startRedisCluster, stopAll, type ManagedServer, type RedisCluster,
-} from './servers';
+import { makeServerDir, requireBinary, startMemcached, startRedis, startRedisCluster, stopAll, type ManagedServer, type RedisCluster } from './servers';
 
 /** What global-teardown needs to clean up: the servers' pids and ports, and their directory. */
 export interface ServersState {
@@ -29,7 +27,10 @@ export default async function globalSetup(): Promise<void> {
     throw failed.reason;
   }
   const [redis, cluster, mc1, mc2] = results.map((r) => (r as PromiseFulfilledResult<unknown>).value) as [
-    ManagedServer, RedisCluster, ManagedServer, ManagedServer,
+    ManagedServer,
+    RedisCluster,
+    ManagedServer,
+    ManagedServer,
   ];
   const all: ManagedServer[] = [redis, ...cluster.nodes, mc1, mc2];
   const state: ServersState = { dir, servers: all.map((s) => ({ kind: s.kind, port: s.port, pid: s.pid })) };
@@ -40,6 +41,8 @@ export default async function globalSetup(): Promise<void> {
   process.env.REDIS_CLUSTER_NODES = cluster.addresses.join(',');
   process.env.MEMCACHED_SERVERS = [mc1.address, mc2.address].join(',');
   if (process.env.WXS_TEST_VERBOSE) {
-    console.log(`\nstore servers ready in ${Date.now() - started} ms: redis ${redis.address}, cluster ${process.env.REDIS_CLUSTER_NODES}, memcached ${process.env.MEMCACHED_SERVERS}`);
+    console.log(
+      `\nstore servers ready in ${Date.now() - started} ms: redis ${redis.address}, cluster ${process.env.REDIS_CLUSTER_NODES}, memcached ${process.env.MEMCACHED_SERVERS}`,
+    );
   }
 }

@@ -60,5 +60,4 @@ export const memcachedReady = (port: number) => async (): Promise<boolean> =>
   (await exchange(port, 'version\r\n', (t) => t.includes('\r\n'))).startsWith('VERSION');
 
 /** A Redis Cluster node reports `cluster_state:ok`. */
-export const clusterOk = (port: number) => async (): Promise<boolean> =>
-  (await redisRaw(port, 'CLUSTER', 'INFO')).includes('cluster_state:ok');
+export const clusterOk = (port: number) => async (): Promise<boolean> => (await redisRaw(port, 'CLUSTER', 'INFO')).includes('cluster_state:ok');

@@ -91,10 +91,15 @@ export class ManagedServer {
     let gone = false;
     void this.exited.then(() => (gone = true));
     try {
-      await waitUntil(`${this.kind} on port ${this.port}`, async () => {
-        if (gone) throw new Error(`${this.kind} exited at start: ${stderr.trim() || 'see its log'}`);
-        return this.ready();
-      }, READY_TIMEOUT_MS, 10);
+      await waitUntil(
+        `${this.kind} on port ${this.port}`,
+        async () => {
+          if (gone) throw new Error(`${this.kind} exited at start: ${stderr.trim() || 'see its log'}`);
+          return this.ready();
+        },
+        READY_TIMEOUT_MS,
+        10,
+      );
     } catch (error) {
       await this.stop();
       throw gone ? new Error(`${this.kind} on port ${this.port} exited at start: ${stderr.trim()}`) : error;
@@ -153,8 +158,7 @@ async function startOnFreePort(make: (port: number) => ManagedServer, busOffset?
 }
 
 function redisArgs(port: number, dir: string, extra: readonly string[]): string[] {
-  return ['--port', String(port), '--bind', HOST, '--save', '', '--appendonly', 'no', '--dir', dir,
-    '--logfile', join(dir, `redis-${port}.log`), ...extra];
+  return ['--port', String(port), '--bind', HOST, '--save', '', '--appendonly', 'no', '--dir', dir, '--logfile', join(dir, `redis-${port}.log`), ...extra];
 }
 
 /** Start a plain `redis-server` on a free port. */
@@ -167,8 +171,9 @@ export function startRedis(dir: string): Promise<ManagedServer> {
 export function startMemcached(): Promise<ManagedServer> {
   const bin = requireBinary('memcached');
   const asRoot = process.getuid?.() === 0 ? ['-u', userInfo().username] : [];
-  return startOnFreePort((port) =>
-    new ManagedServer('memcached', port, bin, ['-l', HOST, '-p', String(port), '-U', '0', '-m', '64', ...asRoot], memcachedReady(port)));
+  return startOnFreePort(
+    (port) => new ManagedServer('memcached', port, bin, ['-l', HOST, '-p', String(port), '-U', '0', '-m', '64', ...asRoot], memcachedReady(port)),
+  );
 }
 
 /** A Redis Cluster of masters without replicas. */
@@ -188,9 +193,24 @@ const RUN_NODE_TIMEOUT_MS = '3000';
 
 function startClusterNode(dir: string): Promise<ManagedServer> {
   const bin = requireBinary('redis-server');
-  return startOnFreePort((port) => new ManagedServer('redis-cluster-node', port, bin,
-    redisArgs(port, dir, ['--cluster-enabled', 'yes', '--cluster-config-file', join(dir, `nodes-${port}.conf`),
-      '--cluster-node-timeout', JOIN_NODE_TIMEOUT_MS]), redisReady(port)), 10000);
+  return startOnFreePort(
+    (port) =>
+      new ManagedServer(
+        'redis-cluster-node',
+        port,
+        bin,
+        redisArgs(port, dir, [
+          '--cluster-enabled',
+          'yes',
+          '--cluster-config-file',
+          join(dir, `nodes-${port}.conf`),
+          '--cluster-node-timeout',
+          JOIN_NODE_TIMEOUT_MS,
+        ]),
+        redisReady(port),
+      ),
+    10000,
+  );
 }
 
 function runQuiet(command: string, args: readonly string[]): Promise<void> {

@@ -1,7 +1,7 @@
 // The playground: the mini-program client driven by a browser stand-in for
 // `wx`. wx.login takes its codes from the local WeChat stand-in; wx.request
 // is fetch. Every exchange of a step is written into that step's log.
-(function () {
+(() => {
   'use strict';
   const { createMiniProgramClient } = window.wechatMiniProgramClient;
   const $ = (selector, root) => (root || document).querySelector(selector);
@@ -46,7 +46,11 @@
     const res = await fetch(url, init);
     const text = await res.text();
     let data = text;
-    try { data = text ? JSON.parse(text) : ''; } catch (_) { /* keep the text */ }
+    try {
+      data = text ? JSON.parse(text) : '';
+    } catch (_) {
+      /* keep the text */
+    }
     record({ method, url, headers, body }, { status: res.status, body: data });
     return { status: res.status, data, headers: res.headers };
   }
@@ -75,7 +79,10 @@
         state.heldCode = null;
         note(held ? 'wx.login() returns the code from step 1' : 'wx.login()');
         (held ? Promise.resolve(held) : loginCode()).then(
-          (code) => { alive = true; option.success({ code }); },
+          (code) => {
+            alive = true;
+            option.success({ code });
+          },
           (error) => option.fail({ errMsg: 'login:fail ' + error.message }),
         );
       },
@@ -88,7 +95,9 @@
         exchange(option.method || 'GET', option.url, headers, body).then(
           (res) => {
             const header = {};
-            res.headers.forEach((value, name) => { header[name] = value; });
+            res.headers.forEach((value, name) => {
+              header[name] = value;
+            });
             option.success({ data: res.data, statusCode: res.status, header });
           },
           (error) => option.fail({ errMsg: 'request:fail ' + error.message }),
@@ -111,7 +120,7 @@
       if (error.code !== 'WECHAT_PHONE_RETRY') throw error;
       note(`the client logged in again and rejected with ${error.code}`);
       const refused = state.log.find((entry) => entry.status === 401);
-      const code = refused && refused.body.error ? refused.body.error.code : error.code;
+      const code = refused?.body.error ? refused.body.error.code : error.code;
       state.retryPending = true;
       return { status: 401, code, text: `server: ${code}; client: ${error.code}`, advice: true };
     }
@@ -166,7 +175,8 @@
     },
   };
 
-  const ADVICE = 'What the client should do: log in again (the client has just done so, and rejected with ' +
+  const ADVICE =
+    'What the client should do: log in again (the client has just done so, and rejected with ' +
     'WECHAT_PHONE_RETRY) and ask the user to tap the button again. This encryptedData was made with the previous ' +
     'session_key and can never be decrypted. Never call wx.login between a tap and sending its encryptedData.';
 
@@ -187,7 +197,10 @@
 
   async function run(button) {
     const section = button.closest('[data-step]');
-    document.querySelectorAll('button[data-action]').forEach((b) => { b.dataset.wasDisabled = b.disabled; b.disabled = true; });
+    document.querySelectorAll('button[data-action]').forEach((b) => {
+      b.dataset.wasDisabled = b.disabled;
+      b.disabled = true;
+    });
     $('.result', section).dataset.state = 'running';
     state.log = [];
     try {
@@ -197,7 +210,9 @@
       render(section, { status: error.status || undefined, code: error.code, text }, true);
     } finally {
       state.log = null;
-      document.querySelectorAll('button[data-action]').forEach((b) => { b.disabled = b.dataset.wasDisabled === 'true'; });
+      document.querySelectorAll('button[data-action]').forEach((b) => {
+        b.disabled = b.dataset.wasDisabled === 'true';
+      });
       $('[data-action="tapAgain"]').disabled = !state.retryPending;
       if (!state.config.standInUrl) disableAll();
       section.dataset.runs = String(Number(section.dataset.runs || 0) + 1);
@@ -205,7 +220,9 @@
   }
 
   function disableAll() {
-    document.querySelectorAll('button[data-action]').forEach((b) => { b.disabled = true; });
+    document.querySelectorAll('button[data-action]').forEach((b) => {
+      b.disabled = true;
+    });
   }
 
   function randomId() {
@@ -222,7 +239,8 @@
     if (state.config.standInUrl) {
       mode.textContent = `WeChat: the local stand-in at ${state.config.standInUrl} (no WeChat account needed).`;
     } else {
-      mode.textContent = `WeChat: the real one, as AppID ${state.config.appId}. These steps need a phone: login and ` +
+      mode.textContent =
+        `WeChat: the real one, as AppID ${state.config.appId}. These steps need a phone: login and ` +
         'phone codes only come from WeChat on a device. Open examples/miniprogram in WeChat DevTools against this server.';
       disableAll();
     }
@@ -230,5 +248,7 @@
     document.body.dataset.ready = 'true';
   }
 
-  main().catch((error) => { $('#mode').textContent = 'Could not start: ' + error.message; });
+  main().catch((error) => {
+    $('#mode').textContent = 'Could not start: ' + error.message;
+  });
 })();
