@@ -69,17 +69,21 @@ export class FreshnessProof {
   /** Bumped by {@link reset}: answers to PINGs sent before it prove nothing. */
   #generation = 0;
 
-  constructor(
-    private readonly ping: () => Promise<unknown>,
-    private readonly maxStaleness: number,
-    private readonly now: () => number = () => performance.now(),
-  ) {}
+  readonly #ping: () => Promise<unknown>;
+  readonly #maxStaleness: number;
+  readonly #now: () => number;
+
+  constructor(ping: () => Promise<unknown>, maxStaleness: number, now: () => number = () => performance.now()) {
+    this.#ping = ping;
+    this.#maxStaleness = maxStaleness;
+    this.#now = now;
+  }
 
   /** `undefined` when the cache may be trusted right now, else a promise to wait for. */
   ready(): Promise<void> | undefined {
-    const age = this.now() - this.#provenAt;
-    if (age < this.maxStaleness / 2) return undefined;
-    if (age >= this.maxStaleness) return this.#waitFresh();
+    const age = this.#now() - this.#provenAt;
+    if (age < this.#maxStaleness / 2) return undefined;
+    if (age >= this.#maxStaleness) return this.#waitFresh();
     this.#roundNow().catch(IGNORE);
     return undefined;
   }
@@ -94,17 +98,17 @@ export class FreshnessProof {
   async #waitFresh(): Promise<void> {
     for (let i = 0; i < MAX_ROUNDS; i += 1) {
       await this.#roundNow();
-      if (this.now() - this.#provenAt < this.maxStaleness) return;
+      if (this.#now() - this.#provenAt < this.#maxStaleness) return;
     }
-    throw new Error(`Redis did not confirm its invalidations within ${this.maxStaleness} ms`);
+    throw new Error(`Redis did not confirm its invalidations within ${this.#maxStaleness} ms`);
   }
 
   /** The PING in flight when it was sent recently enough to prove freshness, else a new one. */
   #roundNow(): Promise<void> {
-    const sentAt = this.now();
-    if (this.#round && sentAt - this.#round.sentAt < this.maxStaleness) return this.#round.done;
+    const sentAt = this.#now();
+    if (this.#round && sentAt - this.#round.sentAt < this.#maxStaleness) return this.#round.done;
     const generation = this.#generation;
-    const done = new Promise((resolve) => resolve(this.ping()))
+    const done = new Promise((resolve) => resolve(this.#ping()))
       .then(() => {
         if (generation === this.#generation) this.#provenAt = Math.max(this.#provenAt, sentAt);
       })

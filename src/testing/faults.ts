@@ -49,25 +49,25 @@ function checkOptions(opts: StandInFaultOptions): { api: StandInApi | 'all'; lef
 
 /** Pending faults; the most recently added matching fault wins. */
 export class FaultBook {
-  private rules: FaultRule[] = [];
+  #rules: FaultRule[] = [];
 
   /** Add a fault (validated; throws TypeError on a wrong mode or option). */
   add(mode: unknown, opts: StandInFaultOptions = {}): void {
-    this.rules.push({ mode: checkMode(mode), ...checkOptions(opts) });
+    this.#rules.push({ mode: checkMode(mode), ...checkOptions(opts) });
   }
 
   /** Remove every pending fault. */
   heal(): void {
-    this.rules = [];
+    this.#rules = [];
   }
 
   /** The fault for the next call of `api`, if any; uses up one of its `times`. */
   take(api: StandInApi): ActiveFault | undefined {
-    for (let i = this.rules.length - 1; i >= 0; i -= 1) {
-      const rule = this.rules[i];
+    for (let i = this.#rules.length - 1; i >= 0; i -= 1) {
+      const rule = this.#rules[i];
       if (!rule || (rule.api !== 'all' && rule.api !== api)) continue;
       rule.left -= 1;
-      if (rule.left <= 0) this.rules.splice(i, 1);
+      if (rule.left <= 0) this.#rules.splice(i, 1);
       return { mode: rule.mode, delayMs: rule.delayMs };
     }
     return undefined;

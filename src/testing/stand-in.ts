@@ -34,22 +34,22 @@ function urlOf(address: AddressInfo): string {
 
 /** Timers of slow answers, cleared when the server closes. */
 class Timers {
-  private readonly pending = new Set<NodeJS.Timeout>();
-  private stopped = false;
+  readonly #pending = new Set<NodeJS.Timeout>();
+  #stopped = false;
 
   later = (fn: () => void, ms: number): void => {
-    if (this.stopped) return;
+    if (this.#stopped) return;
     const timer = setTimeout(() => {
-      this.pending.delete(timer);
+      this.#pending.delete(timer);
       fn();
     }, ms);
-    this.pending.add(timer);
+    this.#pending.add(timer);
   };
 
   stop(): void {
-    this.stopped = true;
-    for (const timer of this.pending) clearTimeout(timer);
-    this.pending.clear();
+    this.#stopped = true;
+    for (const timer of this.#pending) clearTimeout(timer);
+    this.#pending.clear();
   }
 }
 

@@ -30,20 +30,23 @@ const PRUNE_EVERY = 1024;
 
 /** Holds every code issued and not yet pruned. */
 export class CodeBook {
-  private readonly codes = new Map<string, IssuedCode>();
+  readonly #codes = new Map<string, IssuedCode>();
 
-  constructor(
-    private readonly now: () => number,
-    private readonly ttlMs: number,
-  ) {}
+  readonly #now: () => number;
+  readonly #ttlMs: number;
+
+  constructor(now: () => number, ttlMs: number) {
+    this.#now = now;
+    this.#ttlMs = ttlMs;
+  }
 
   /** Issue a code of `kind` for `subject` of `audience`. */
   issue(kind: CodeKind, audience: string, subject: string, phone?: PhoneRecord): string {
     const code = kind === 'phone' ? newPhoneCode() : newLoginCode();
-    const entry: IssuedCode = { kind, audience, subject, expiresAt: this.now() + this.ttlMs, used: false };
+    const entry: IssuedCode = { kind, audience, subject, expiresAt: this.#now() + this.#ttlMs, used: false };
     if (phone) entry.phone = phone;
-    this.codes.set(code, entry);
-    this.prune();
+    this.#codes.set(code, entry);
+    this.#prune();
     return code;
   }
 
@@ -53,8 +56,8 @@ export class CodeBook {
    * is spent only when the caller calls `use()`.
    */
   redeem(code: string, kind: 'login' | 'wecom', audience: string): CodeRedeem {
-    const entry = this.codes.get(code);
-    if (!entry || entry.kind !== kind || entry.audience !== audience || entry.expiresAt <= this.now()) {
+    const entry = this.#codes.get(code);
+    if (!entry || entry.kind !== kind || entry.audience !== audience || entry.expiresAt <= this.#now()) {
       return { kind: 'invalid' };
     }
     if (entry.used) return { kind: 'used' };
@@ -63,18 +66,18 @@ export class CodeBook {
 
   /** Redeem a phone code for `appId`; `openid`, when given, must be the code's user. */
   redeemPhone(code: string, appId: string, openid?: string): PhoneRedeem {
-    const entry = this.codes.get(code);
+    const entry = this.#codes.get(code);
     if (entry?.kind !== 'phone' || !entry.phone) return { kind: 'invalid' };
     if (entry.audience !== appId) return { kind: 'other-app' };
-    if (entry.used || entry.expiresAt <= this.now()) return { kind: 'invalid' };
+    if (entry.used || entry.expiresAt <= this.#now()) return { kind: 'invalid' };
     if (openid !== undefined && openid !== entry.subject) return { kind: 'invalid' };
     entry.used = true;
     return { kind: 'ok', phone: entry.phone };
   }
 
-  private prune(): void {
-    if (this.codes.size % PRUNE_EVERY !== 0) return;
-    const now = this.now();
-    for (const [code, entry] of this.codes) if (entry.expiresAt <= now) this.codes.delete(code);
+  #prune(): void {
+    if (this.#codes.size % PRUNE_EVERY !== 0) return;
+    const now = this.#now();
+    for (const [code, entry] of this.#codes) if (entry.expiresAt <= now) this.#codes.delete(code);
   }
 }

@@ -13,21 +13,25 @@ export function encryptedMsgHash(encryptedData: string): string {
 }
 
 export class EncryptedBook {
-  private readonly made = new Map<string, { appId: string; createdAt: number }>();
+  readonly #made = new Map<string, { appId: string; createdAt: number }>();
 
-  constructor(private readonly now: () => number) {}
+  readonly #now: () => number;
+
+  constructor(now: () => number) {
+    this.#now = now;
+  }
 
   /** Remember encryptedData made for `appId` now. */
   add(encryptedData: string, appId: string): void {
-    const now = this.now();
-    for (const [hash, entry] of this.made) if (entry.createdAt + KEPT_MS <= now) this.made.delete(hash);
-    this.made.set(encryptedMsgHash(encryptedData), { appId, createdAt: now });
+    const now = this.#now();
+    for (const [hash, entry] of this.#made) if (entry.createdAt + KEPT_MS <= now) this.#made.delete(hash);
+    this.#made.set(encryptedMsgHash(encryptedData), { appId, createdAt: now });
   }
 
   /** When the encryptedData of this hash was made for `appId` within 3 days: its Unix time; else undefined. */
   madeFor(hash: string, appId: string): number | 'other-app' | undefined {
-    const entry = this.made.get(hash);
-    if (!entry || entry.createdAt + KEPT_MS <= this.now()) return undefined;
+    const entry = this.#made.get(hash);
+    if (!entry || entry.createdAt + KEPT_MS <= this.#now()) return undefined;
     return entry.appId === appId ? Math.floor(entry.createdAt / 1000) : 'other-app';
   }
 }

@@ -43,27 +43,27 @@ export function checkId(id: unknown, name: string): string {
 
 /** The users of one app. */
 export class UserBook {
-  private readonly users = new Map<string, StandInUser>();
+  readonly #users = new Map<string, StandInUser>();
 
   /** The user with this openid, if any. */
   get(openid: string): StandInUser | undefined {
-    return this.users.get(openid);
+    return this.#users.get(openid);
   }
 
   /** What a login does on the phone: create or update the user and give them a new session_key. */
   login(openid: string, update: UserUpdate = {}): StandInUser {
-    const user = this.users.get(openid) ?? { openid, blocked: false, sessionKey: '' };
+    const user = this.#users.get(openid) ?? { openid, blocked: false, sessionKey: '' };
     if (update.unionid === null) delete user.unionid;
     else if (update.unionid !== undefined) user.unionid = update.unionid;
     if (update.blocked !== undefined) user.blocked = update.blocked;
     user.sessionKey = newSessionKey();
-    this.users.set(openid, user);
+    this.#users.set(openid, user);
     return user;
   }
 
   /** Give a known user a new session_key and return it. */
   rotate(openid: string): string | undefined {
-    const user = this.users.get(openid);
+    const user = this.#users.get(openid);
     if (!user) return undefined;
     user.sessionKey = newSessionKey();
     return user.sessionKey;
