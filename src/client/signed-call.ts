@@ -27,7 +27,7 @@ export class ApiSecurity {
           if (!(err instanceof UnverifiedAnswer)) throw err;
           const refusal = unsignedRefusal(api, headers, text);
           if (refusal) return refusal;
-          log.warn({ event: 'wechat.answer_unverified', api, reason: err.message }, 'WeChat answer refused: it did not verify');
+          log.warn({ event: 'wechat.answer_unverified', api, reason: err.reason, detail: err.message }, 'WeChat answer refused: it did not verify');
           throw new WechatError('WECHAT_UPSTREAM_ERROR', `WeChat ${api}: ${err.message}`);
         }
       },

@@ -29,6 +29,7 @@ export interface ApiSecurityOptions {
 
 const AES_KEY = /^[A-Za-z0-9+/]{43}=$/;
 const SN = /^[A-Za-z0-9_-]{1,128}$/;
+const PRIVATE_PEM = /-----BEGIN [A-Z ]*PRIVATE KEY-----/;
 
 const refuse = (name: string, want: string): never => {
   throw new TypeError(`express-wechat-session: \`${name}\` must be ${want}`);
@@ -64,13 +65,14 @@ export class ApiSecurityKeys {
     this.#aesKey = Buffer.from(aesKey as string, 'base64');
     this.#privateKey = readKey(
       () => createPrivateKey({ key: privateKey as string, format: 'pem' }),
-      privateKey,
       `${name}.privateKey`,
       'an RSA private key in PEM (PKCS#1 or PKCS#8)',
     );
+    // Node derives a public key from a private one: refuse it here, where the fields were mixed up.
+    if (typeof platformPublicKey === 'string' && PRIVATE_PEM.test(platformPublicKey))
+      refuse(`${name}.platformPublicKey`, "WeChat's platform certificate or public key, not a private key");
     this.#platformKey = readKey(
       () => createPublicKey({ key: platformPublicKey as string, format: 'pem' }),
-      platformPublicKey,
       `${name}.platformPublicKey`,
       "WeChat's platform certificate or public key in PEM",
     );
@@ -96,14 +98,13 @@ export class ApiSecurityKeys {
   }
 }
 
-function readKey(read: () => KeyObject, value: unknown, name: string, want: string): KeyObject {
-  if (typeof value !== 'string' || !value.includes('-----BEGIN ')) refuse(name, want);
-  let key: KeyObject | undefined;
+/** Read an RSA key; anything else (not a string, not PEM, another key type) is refused naming the option. */
+function readKey(read: () => KeyObject, name: string, want: string): KeyObject {
   try {
-    key = read();
+    const key = read();
+    if (key.asymmetricKeyType === 'rsa') return key;
   } catch {
-    key = undefined;
+    // refused below, as a key of another type is
   }
-  if (key?.asymmetricKeyType !== 'rsa') refuse(name, `${want}; it could not be read as an RSA key`);
-  return key!;
+  return refuse(name, want);
 }

@@ -59,15 +59,45 @@ export function sealRequest(keys: ApiSecurityKeys, input: SealInput): SealedRequ
   });
   const iv = input.iv ?? randomBytes(12);
   const cipher = createCipheriv('aes-256-gcm', keys.aesKey(), iv);
-  cipher.setAAD(Buffer.from(additionalData(input.urlpath, input.appId, timestamp, keys.aesSn), 'utf8'));
-  const data = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final()]);
+  cipher.setAAD(Buffer.from(additionalData(input.urlpath, input.appId, timestamp, keys.aesSn)));
+  const data = Buffer.concat([cipher.update(plaintext), cipher.final()]);
   const body = JSON.stringify({ iv: iv.toString('base64'), data: data.toString('base64'), authtag: cipher.getAuthTag().toString('base64') });
-  const signature = sign('sha256', Buffer.from(signedText(input.urlpath, input.appId, timestamp, body), 'utf8'), { key: keys.privateKey(), ...PSS });
+  const signature = sign('sha256', Buffer.from(signedText(input.urlpath, input.appId, timestamp, body)), { key: keys.privateKey(), ...PSS });
   return { body, headers: { 'Wechatmp-Appid': input.appId, 'Wechatmp-TimeStamp': timestamp, 'Wechatmp-Signature': signature.toString('base64') } };
 }
 
+/**
+ * Why an answer was refused, as a stable code for logs and alerts:
+ * - `unsigned`: no `Wechatmp-Signature` or `Wechatmp-TimeStamp` header;
+ * - `other-appid`: `Wechatmp-Appid` names another app;
+ * - `other-platform-key`: `Wechatmp-Serial` names another platform certificate;
+ * - `bad-timestamp`: the timestamp is not Unix seconds;
+ * - `stale`: the timestamp is more than 5 minutes from our clock (a replay, or a clock to set right);
+ * - `bad-signature`: the signature does not verify with the platform key;
+ * - `bad-envelope`: the body is not `{iv, data, authtag}` of base64, a 12-byte iv and a 16-byte tag;
+ * - `undecryptable`: AES-GCM refuses it (another key, other additional data, a changed body);
+ * - `bad-content`: it decrypts to something other than a JSON object of this appid and timestamp.
+ */
+export type UnverifiedReason =
+  | 'unsigned'
+  | 'other-appid'
+  | 'other-platform-key'
+  | 'bad-timestamp'
+  | 'stale'
+  | 'bad-signature'
+  | 'bad-envelope'
+  | 'undecryptable'
+  | 'bad-content';
+
 /** Why an answer was not taken; never holds key material or the answer's content. */
-export class UnverifiedAnswer extends Error {}
+export class UnverifiedAnswer extends Error {
+  readonly reason: UnverifiedReason;
+
+  constructor(reason: UnverifiedReason, message: string) {
+    super(message);
+    this.reason = reason;
+  }
+}
 
 export interface AnswerInput {
   urlpath: string;
@@ -87,40 +117,40 @@ export function openAnswer(keys: ApiSecurityKeys, input: AnswerInput): Record<st
   const { urlpath, appId, headers, text } = input;
   const signature = headers.get('wechatmp-signature');
   const timestamp = headers.get('wechatmp-timestamp');
-  if (!signature || !timestamp) throw new UnverifiedAnswer('answer is not signed');
-  if (headers.get('wechatmp-appid') !== appId) throw new UnverifiedAnswer('answer signed for another appid');
+  if (!signature || !timestamp) throw new UnverifiedAnswer('unsigned', 'answer is not signed');
+  if (headers.get('wechatmp-appid') !== appId) throw new UnverifiedAnswer('other-appid', 'answer signed for another appid');
   const serial = headers.get('wechatmp-serial');
-  if (serial !== null && serial !== keys.platformSn) throw new UnverifiedAnswer('answer signed with another platform key');
-  if (!TIMESTAMP.test(timestamp)) throw new UnverifiedAnswer('answer timestamp is not Unix seconds');
+  if (serial !== null && serial !== keys.platformSn) throw new UnverifiedAnswer('other-platform-key', 'answer signed with another platform key');
+  if (!TIMESTAMP.test(timestamp)) throw new UnverifiedAnswer('bad-timestamp', 'answer timestamp is not Unix seconds');
   if (Math.abs(Number(timestamp) - input.nowSeconds) > ANSWER_CLOCK_SKEW_SECONDS)
-    throw new UnverifiedAnswer('answer timestamp is more than 5 minutes off (replayed or stale)');
+    throw new UnverifiedAnswer('stale', 'answer timestamp is more than 5 minutes off (replayed or stale)');
   if (
     !BASE64.test(signature) ||
-    !verify('sha256', Buffer.from(signedText(urlpath, appId, timestamp, text), 'utf8'), { key: keys.platformKey(), ...PSS }, Buffer.from(signature, 'base64'))
+    !verify('sha256', Buffer.from(signedText(urlpath, appId, timestamp, text)), { key: keys.platformKey(), ...PSS }, Buffer.from(signature, 'base64'))
   ) {
-    throw new UnverifiedAnswer('answer signature does not verify with the platform key');
+    throw new UnverifiedAnswer('bad-signature', 'answer signature does not verify with the platform key');
   }
   const envelope = parseObject(text);
   const { iv, data, authtag } = envelope ?? {};
   if (typeof iv !== 'string' || typeof data !== 'string' || typeof authtag !== 'string' || ![iv, data, authtag].every((t) => BASE64.test(t))) {
-    throw new UnverifiedAnswer('answer is not an {iv, data, authtag} envelope');
+    throw new UnverifiedAnswer('bad-envelope', 'answer is not an {iv, data, authtag} envelope');
   }
   const tag = Buffer.from(authtag, 'base64');
   const nonce = Buffer.from(iv, 'base64');
-  if (tag.length !== 16 || nonce.length !== 12) throw new UnverifiedAnswer('answer iv or authtag has the wrong length');
+  if (tag.length !== 16 || nonce.length !== 12) throw new UnverifiedAnswer('bad-envelope', 'answer iv or authtag has the wrong length');
   let plaintext: string;
   try {
     const decipher = createDecipheriv('aes-256-gcm', keys.aesKey(), nonce);
-    decipher.setAAD(Buffer.from(additionalData(urlpath, appId, timestamp, keys.aesSn), 'utf8'));
+    decipher.setAAD(Buffer.from(additionalData(urlpath, appId, timestamp, keys.aesSn)));
     decipher.setAuthTag(tag);
-    plaintext = Buffer.concat([decipher.update(Buffer.from(data, 'base64')), decipher.final()]).toString('utf8');
+    plaintext = Buffer.concat([decipher.update(Buffer.from(data, 'base64')), decipher.final()]).toString();
   } catch {
-    throw new UnverifiedAnswer('answer does not decrypt (wrong key, additional data or a corrupt body)');
+    throw new UnverifiedAnswer('undecryptable', 'answer does not decrypt (wrong key, additional data or a corrupt body)');
   }
   const json = parseObject(plaintext);
-  if (!json) throw new UnverifiedAnswer('decrypted answer is not a JSON object');
+  if (!json) throw new UnverifiedAnswer('bad-content', 'decrypted answer is not a JSON object');
   if ((json._appid !== undefined && json._appid !== appId) || (json._timestamp !== undefined && String(json._timestamp) !== timestamp)) {
-    throw new UnverifiedAnswer('decrypted answer names another appid or timestamp');
+    throw new UnverifiedAnswer('bad-content', 'decrypted answer names another appid or timestamp');
   }
   const { _n, _appid, _timestamp, ...answer } = json;
   return answer;

@@ -100,7 +100,7 @@ describe('API security: getuserphonenumber signed, encrypted and verified', () =
     }
   });
 
-  const answers: [string, (url: string, init: RequestInit) => Promise<Response>][] = [
+  const answers: [string, (url: string, init: RequestInit) => Promise<Response>, string][] = [
     [
       'a bad signature',
       async (url, init) => {
@@ -111,6 +111,7 @@ describe('API security: getuserphonenumber signed, encrypted and verified', () =
         headers.set('wechatmp-signature', sig.toString('base64'));
         return new Response(await real.text(), { headers });
       },
+      'bad-signature',
     ],
     [
       'no signature',
@@ -120,14 +121,23 @@ describe('API security: getuserphonenumber signed, encrypted and verified', () =
         headers.delete('wechatmp-signature');
         return new Response(await real.text(), { headers });
       },
+      'unsigned',
     ],
-    ['a plain unsigned success', async () => new Response(okPhone)],
-    ['an old timestamp (a replayed answer)', async (url) => forgedAnswer(url.split('?')[0]!, okPhone, { timestamp: Math.floor(Date.now() / 1000) - 301 })],
-    ['an AAD of another urlpath', async (url) => forgedAnswer(url.split('?')[0]!, okPhone, { aadPath: 'https://api.weixin.qq.com/wxa/other' })],
-    ['a valid signature over a body that does not decrypt', async (url) => forgedAnswer(url.split('?')[0]!, okPhone, { garbage: true })],
+    ['a plain unsigned success', async () => new Response(okPhone), 'unsigned'],
+    [
+      'an old timestamp (a replayed answer)',
+      async (url) => forgedAnswer(url.split('?')[0]!, okPhone, { timestamp: Math.floor(Date.now() / 1000) - 301 }),
+      'stale',
+    ],
+    [
+      'an AAD of another urlpath',
+      async (url) => forgedAnswer(url.split('?')[0]!, okPhone, { aadPath: 'https://api.weixin.qq.com/wxa/other' }),
+      'undecryptable',
+    ],
+    ['a valid signature over a body that does not decrypt', async (url) => forgedAnswer(url.split('?')[0]!, okPhone, { garbage: true }), 'undecryptable'],
   ];
 
-  it.each(answers)('answers 502 WECHAT_UPSTREAM_ERROR, never a phone number, for an answer with %s', async (_name, answer) => {
+  it.each(answers)('answers 502 WECHAT_UPSTREAM_ERROR, never a phone number, for an answer with %s', async (_name, answer, reason) => {
     h.logs.length = 0;
     tamper = async (url, init) => (url.includes('getuserphonenumber') ? answer(url, init) : fetch(url, init));
     const res = await phoneCall();
@@ -135,7 +145,8 @@ describe('API security: getuserphonenumber signed, encrypted and verified', () =
     expect(res.body.error.code).toBe('WECHAT_UPSTREAM_ERROR');
     expect(JSON.stringify(res.body)).not.toContain(PHONE);
     const logs = h.logs.join('\n');
-    expect(h.logs.some((l) => JSON.parse(l).event === 'wechat.answer_unverified')).toBe(true);
+    const refused = h.logs.map((l) => JSON.parse(l)).find((l) => l.event === 'wechat.answer_unverified');
+    expect(refused).toMatchObject({ api: 'getuserphonenumber', reason });
     for (const secret of [PHONE, keys.server.aesKey, 'PRIVATE KEY']) expect(logs).not.toContain(secret);
   });
 
