@@ -1,16 +1,25 @@
 import { createHash } from 'node:crypto';
 import { repairBase64 } from '../crypto/base64.js';
 import { WechatError } from '../errors.js';
-import type { HttpSettings } from './http.js';
+import type { HttpSettings, WechatCall, WechatJson } from './http.js';
 import { type ApiSecurity, callSigned } from './signed-call.js';
 import type { TokenSource } from './token-source.js';
 
-/** What one app's newer business calls need. */
+/** What one app's business calls need. */
 export interface BusinessCallParts {
   http: HttpSettings;
   tokens: TokenSource;
   security: ApiSecurity | undefined;
   appId: string;
+}
+
+/**
+ * One business call with the app's access_token in its query (fetched,
+ * and refreshed and retried once when WeChat says it expired), signed
+ * when the app has API security.
+ */
+export function callBusiness(parts: BusinessCallParts, call: Omit<WechatCall, 'envelope'>): Promise<WechatJson> {
+  return parts.tokens.withToken((token) => callSigned(parts.http, parts.security, parts.appId, { ...call, query: { access_token: token, ...call.query } }));
 }
 
 /**
@@ -32,15 +41,12 @@ export async function checkEncryptedData(parts: BusinessCallParts, encryptedData
   if (typeof encryptedData !== 'string' || !encryptedData)
     throw new WechatError('WECHAT_BAD_REQUEST', '`encryptedData` must be a non-empty string', { field: 'encryptedData' });
   try {
-    const body = await parts.tokens.withToken((token) =>
-      callSigned(parts.http, parts.security, parts.appId, {
-        api: 'checkencryptedmsg',
-        method: 'POST',
-        path: '/wxa/business/checkencryptedmsg',
-        query: { access_token: token },
-        body: { encrypted_msg_hash: encryptedMsgHash(encryptedData) },
-      }),
-    );
+    const body = await callBusiness(parts, {
+      api: 'checkencryptedmsg',
+      method: 'POST',
+      path: '/wxa/business/checkencryptedmsg',
+      body: { encrypted_msg_hash: encryptedMsgHash(encryptedData) },
+    });
     const valid = body.vaild === true || body.valid === true;
     return valid && typeof body.create_time === 'number' ? { valid, createTime: body.create_time } : { valid };
   } catch (err) {
@@ -82,15 +88,12 @@ export interface RiskRank {
 
 /** Ask WeChat the user's risk rank (`POST /wxa/getuserriskrank`). */
 export async function getUserRiskRank(parts: BusinessCallParts, query: RiskRankQuery): Promise<RiskRank> {
-  const body = await parts.tokens.withToken((token) =>
-    callSigned(parts.http, parts.security, parts.appId, {
-      api: 'getuserriskrank',
-      method: 'POST',
-      path: '/wxa/getuserriskrank',
-      query: { access_token: token },
-      body: { appid: parts.appId, openid: query.openid, scene: query.scene, client_ip: query.clientIp },
-    }),
-  );
+  const body = await callBusiness(parts, {
+    api: 'getuserriskrank',
+    method: 'POST',
+    path: '/wxa/getuserriskrank',
+    body: { appid: parts.appId, openid: query.openid, scene: query.scene, client_ip: query.clientIp },
+  });
   const rank = body.risk_rank;
   if (typeof rank !== 'number' || !Number.isInteger(rank) || rank < 0 || rank > 4) {
     throw new WechatError('WECHAT_UPSTREAM_ERROR', 'WeChat getuserriskrank answered ok without a risk_rank from 0 to 4');

@@ -1,7 +1,7 @@
-import { loginStateSignature } from '../crypto/signature.js';
 import { WechatError } from '../errors.js';
-import type { TokenSource } from './token-source.js';
 import { callWechat, type HttpSettings } from './http.js';
+import { loginStateQuery } from './login-state.js';
+import type { TokenSource } from './token-source.js';
 
 /** errcode of `wxa/checksession` for a session_key that is not the user's live one. */
 export const SESSION_KEY_DEAD_ERRCODE = 87009;
@@ -13,18 +13,14 @@ export const SESSION_KEY_DEAD_ERRCODE = 87009;
  * (dead or replaced key); any other answer rejects with a typed error.
  */
 export async function checkSessionKey(http: HttpSettings, tokens: TokenSource, openid: string, sessionKey: string): Promise<boolean> {
-  if (typeof openid !== 'string' || !openid) throw new WechatError('WECHAT_BAD_REQUEST', '`openid` must be a non-empty string', { field: 'openid' });
-  if (typeof sessionKey !== 'string' || !sessionKey) {
-    throw new WechatError('WECHAT_BAD_REQUEST', '`sessionKey` must be a non-empty string', { field: 'sessionKey' });
-  }
-  const signature = loginStateSignature(sessionKey);
+  const signed = loginStateQuery(openid, sessionKey);
   try {
     await tokens.withToken((token) =>
       callWechat(http, {
         api: 'checksession',
         method: 'GET',
         path: '/wxa/checksession',
-        query: { access_token: token, signature, openid, sig_method: 'hmac_sha256' },
+        query: { access_token: token, ...signed },
       }),
     );
     return true;

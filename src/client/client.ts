@@ -97,7 +97,7 @@ export class WechatClient {
    * ```
    */
   getPhoneNumber(code: string, options: PhoneCodeOptions = {}): Promise<WechatPhone> {
-    return reported(this.#http, 'getuserphonenumber', () => redeemPhoneCode(this.#http, this.#tokens, this.appId, code, options, this.#security));
+    return reported(this.#http, 'getuserphonenumber', () => redeemPhoneCode(this.#business, code, options));
   }
 
   /**

@@ -1,8 +1,7 @@
 import { LRUCache } from 'lru-cache';
-import { loginStateSignature } from '../crypto/signature.js';
 import { WechatError } from '../errors.js';
-import type { BusinessCallParts } from './business.js';
-import { callSigned } from './signed-call.js';
+import { type BusinessCallParts, callBusiness } from './business.js';
+import { loginStateQuery } from './login-state.js';
 
 /**
  * One key of the user's encrypted network channel (`wx.getUserCryptoManager()`).
@@ -49,28 +48,22 @@ export class EncryptKeyCache {
   }
 
   async get(parts: BusinessCallParts, session: { openid: string; sessionKey: string }): Promise<UserEncryptKey[]> {
-    const { openid, sessionKey } = session ?? {};
-    if (typeof openid !== 'string' || !openid) throw new WechatError('WECHAT_BAD_REQUEST', '`openid` must be a non-empty string', { field: 'openid' });
-    if (typeof sessionKey !== 'string' || !sessionKey)
-      throw new WechatError('WECHAT_BAD_REQUEST', '`sessionKey` must be a non-empty string', { field: 'sessionKey' });
-    const cached = this.#keys.get(openid);
+    const signed = loginStateQuery(session?.openid, session?.sessionKey);
+    const cached = this.#keys.get(signed.openid);
     if (cached && cached.until > this.#now()) return cached.keys.map((k) => ({ ...k }));
-    const signature = loginStateSignature(sessionKey);
-    const body = await parts.tokens.withToken((token) =>
-      callSigned(parts.http, parts.security, parts.appId, {
-        api: 'getuserencryptkey',
-        method: 'POST',
-        path: '/wxa/business/getuserencryptkey',
-        query: { access_token: token, openid, signature, sig_method: 'hmac_sha256' },
-      }),
-    );
+    const body = await callBusiness(parts, {
+      api: 'getuserencryptkey',
+      method: 'POST',
+      path: '/wxa/business/getuserencryptkey',
+      query: signed,
+    });
     const list = Array.isArray(body.key_info_list) ? body.key_info_list.map(keyOf) : [];
     if (list.length === 0 || list.some((k) => k === undefined)) {
       throw new WechatError('WECHAT_UPSTREAM_ERROR', 'WeChat getuserencryptkey answered ok without a usable key_info_list');
     }
     const keys = (list as UserEncryptKey[]).sort((a, b) => b.version - a.version);
     const newest = keys[0]!;
-    if (newest.expireIn > 0) this.#keys.set(openid, { keys, until: this.#now() + newest.expireIn * 1000 });
+    if (newest.expireIn > 0) this.#keys.set(signed.openid, { keys, until: this.#now() + newest.expireIn * 1000 });
     return keys.map((k) => ({ ...k }));
   }
 }

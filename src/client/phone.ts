@@ -1,9 +1,7 @@
 import { checkWatermark } from '../crypto/decrypt.js';
 import { WechatError } from '../errors.js';
 import type { WechatPhone } from '../types.js';
-import type { TokenSource } from './token-source.js';
-import type { HttpSettings } from './http.js';
-import { type ApiSecurity, callSigned } from './signed-call.js';
+import { type BusinessCallParts, callBusiness } from './business.js';
 
 /**
  * Shape a phone payload (from getuserphonenumber or a decrypted legacy
@@ -41,32 +39,21 @@ export interface PhoneCodeOptions {
  * (refreshed and retried once on 40001/40014/42001), checking the
  * watermark appid. An ok answer without `phone_info` is an upstream error.
  */
-export async function redeemPhoneCode(
-  http: HttpSettings,
-  tokens: TokenSource,
-  appId: string,
-  code: string,
-  options: PhoneCodeOptions = {},
-  security?: ApiSecurity,
-): Promise<WechatPhone> {
+export async function redeemPhoneCode(parts: BusinessCallParts, code: string, options: PhoneCodeOptions = {}): Promise<WechatPhone> {
   if (typeof code !== 'string' || code.length === 0 || code.length > 256) {
     throw new WechatError('WECHAT_BAD_REQUEST', '`code` must be the code from getPhoneNumber', { field: 'code' });
   }
-  const payload = options.openid ? { code, openid: options.openid } : { code };
-  const body = await tokens.withToken((token) =>
-    callSigned(http, security, appId, {
-      api: 'getuserphonenumber',
-      method: 'POST',
-      path: '/wxa/business/getuserphonenumber',
-      query: { access_token: token },
-      body: payload,
-    }),
-  );
+  const body = await callBusiness(parts, {
+    api: 'getuserphonenumber',
+    method: 'POST',
+    path: '/wxa/business/getuserphonenumber',
+    body: options.openid ? { code, openid: options.openid } : { code },
+  });
   const info = body.phone_info as { watermark?: unknown } | undefined;
   const phone = normalizePhone(info);
   if (!info || !phone) {
     throw new WechatError('WECHAT_UPSTREAM_ERROR', 'WeChat getuserphonenumber answered ok without a usable phone_info');
   }
-  if (info.watermark !== undefined) checkWatermark(info, appId);
+  if (info.watermark !== undefined) checkWatermark(info, parts.appId);
   return phone;
 }

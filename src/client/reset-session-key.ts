@@ -1,6 +1,5 @@
-import { loginStateSignature } from '../crypto/signature.js';
-import { WechatError } from '../errors.js';
 import { callWechat, type HttpSettings } from './http.js';
+import { loginStateQuery } from './login-state.js';
 import type { TokenSource } from './token-source.js';
 
 /**
@@ -11,16 +10,13 @@ import type { TokenSource } from './token-source.js';
  * user's next login brings it).
  */
 export async function resetSessionKey(http: HttpSettings, tokens: TokenSource, openid: string, sessionKey: string): Promise<void> {
-  if (typeof openid !== 'string' || !openid) throw new WechatError('WECHAT_BAD_REQUEST', '`openid` must be a non-empty string', { field: 'openid' });
-  if (typeof sessionKey !== 'string' || !sessionKey)
-    throw new WechatError('WECHAT_BAD_REQUEST', '`sessionKey` must be a non-empty string', { field: 'sessionKey' });
-  const signature = loginStateSignature(sessionKey);
+  const signed = loginStateQuery(openid, sessionKey);
   await tokens.withToken((token) =>
     callWechat(http, {
       api: 'resetusersessionkey',
       method: 'GET',
       path: '/wxa/resetusersessionkey',
-      query: { access_token: token, openid, signature, sig_method: 'hmac_sha256' },
+      query: { access_token: token, ...signed },
     }),
   );
 }
