@@ -48,7 +48,7 @@ export class ApiSecurityKeys {
   readonly #platformKey: KeyObject;
 
   /** Check the option named `name` (e.g. `apps[0].apiSecurity`); throws a `TypeError` naming the part that is wrong. */
-  constructor(value: unknown, name = 'apiSecurity') {
+  constructor(value: unknown, name: string) {
     if (value === null || typeof value !== 'object' || Array.isArray(value))
       refuse(name, 'an object { aesKey, aesSn, privateKey, rsaSn, platformPublicKey, platformSn }');
     const { aesKey, aesSn, privateKey, rsaSn, platformPublicKey, platformSn, ...rest } = value as Record<string, unknown>;
@@ -69,8 +69,7 @@ export class ApiSecurityKeys {
       'an RSA private key in PEM (PKCS#1 or PKCS#8)',
     );
     // Node derives a public key from a private one: refuse it here, where the fields were mixed up.
-    if (typeof platformPublicKey === 'string' && PRIVATE_PEM.test(platformPublicKey))
-      refuse(`${name}.platformPublicKey`, "WeChat's platform certificate or public key, not a private key");
+    if (PRIVATE_PEM.test(String(platformPublicKey))) refuse(`${name}.platformPublicKey`, "WeChat's platform certificate or public key, not a private key");
     this.#platformKey = readKey(
       () => createPublicKey({ key: platformPublicKey as string, format: 'pem' }),
       `${name}.platformPublicKey`,
@@ -91,10 +90,6 @@ export class ApiSecurityKeys {
 
   /** @internal */ platformKey(): KeyObject {
     return this.#platformKey;
-  }
-
-  [Symbol.for('nodejs.util.inspect.custom')](): string {
-    return `ApiSecurityKeys { aesSn: '${this.aesSn}', rsaSn: '${this.rsaSn}', platformSn: '${this.platformSn}' }`;
   }
 }
 

@@ -19,6 +19,7 @@ export const ANSWER_CLOCK_SKEW_SECONDS = 300;
 const PSS = { padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: 32 } as const;
 const TIMESTAMP = /^\d{1,12}$/;
 const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;
+const NOT_AN_ENVELOPE = 'answer is not an {iv, data, authtag} envelope';
 
 /** The text RSA-PSS signs: `urlpath\nappid\ntimestamp\nbody`. */
 export function signedText(urlpath: string, appId: string, timestamp: string, body: string): string {
@@ -114,7 +115,17 @@ export interface AnswerInput {
  * Throws {@link UnverifiedAnswer} for anything else.
  */
 export function openAnswer(keys: ApiSecurityKeys, input: AnswerInput): Record<string, unknown> {
-  const { urlpath, appId, headers, text } = input;
+  const timestamp = signedTimestamp(keys, input);
+  const json = parseObject(openEnvelope(keys, input, timestamp), 'bad-content', 'decrypted answer is not a JSON object');
+  if ((json._appid !== undefined && json._appid !== input.appId) || (json._timestamp !== undefined && String(json._timestamp) !== timestamp)) {
+    throw new UnverifiedAnswer('bad-content', 'decrypted answer names another appid or timestamp');
+  }
+  const { _n, _appid, _timestamp, ...answer } = json;
+  return answer;
+}
+
+/** The answer's timestamp, once its headers name our app and platform key, it is fresh, and the signature verifies. */
+function signedTimestamp(keys: ApiSecurityKeys, { urlpath, appId, headers, text, nowSeconds }: AnswerInput): string {
   const signature = headers.get('wechatmp-signature');
   const timestamp = headers.get('wechatmp-timestamp');
   if (!signature || !timestamp) throw new UnverifiedAnswer('unsigned', 'answer is not signed');
@@ -122,45 +133,42 @@ export function openAnswer(keys: ApiSecurityKeys, input: AnswerInput): Record<st
   const serial = headers.get('wechatmp-serial');
   if (serial !== null && serial !== keys.platformSn) throw new UnverifiedAnswer('other-platform-key', 'answer signed with another platform key');
   if (!TIMESTAMP.test(timestamp)) throw new UnverifiedAnswer('bad-timestamp', 'answer timestamp is not Unix seconds');
-  if (Math.abs(Number(timestamp) - input.nowSeconds) > ANSWER_CLOCK_SKEW_SECONDS)
+  if (Math.abs(Number(timestamp) - nowSeconds) > ANSWER_CLOCK_SKEW_SECONDS)
     throw new UnverifiedAnswer('stale', 'answer timestamp is more than 5 minutes off (replayed or stale)');
-  if (
-    !BASE64.test(signature) ||
-    !verify('sha256', Buffer.from(signedText(urlpath, appId, timestamp, text)), { key: keys.platformKey(), ...PSS }, Buffer.from(signature, 'base64'))
-  ) {
+  const signed = Buffer.from(signedText(urlpath, appId, timestamp, text));
+  if (!BASE64.test(signature) || !verify('sha256', signed, { key: keys.platformKey(), ...PSS }, Buffer.from(signature, 'base64'))) {
     throw new UnverifiedAnswer('bad-signature', 'answer signature does not verify with the platform key');
   }
-  const envelope = parseObject(text);
-  const { iv, data, authtag } = envelope ?? {};
+  return timestamp;
+}
+
+/** The plaintext of the answer's `{iv, data, authtag}` envelope. */
+function openEnvelope(keys: ApiSecurityKeys, { urlpath, appId, text }: AnswerInput, timestamp: string): string {
+  const { iv, data, authtag } = parseObject(text, 'bad-envelope', NOT_AN_ENVELOPE);
   if (typeof iv !== 'string' || typeof data !== 'string' || typeof authtag !== 'string' || ![iv, data, authtag].every((t) => BASE64.test(t))) {
-    throw new UnverifiedAnswer('bad-envelope', 'answer is not an {iv, data, authtag} envelope');
+    throw new UnverifiedAnswer('bad-envelope', NOT_AN_ENVELOPE);
   }
   const tag = Buffer.from(authtag, 'base64');
   const nonce = Buffer.from(iv, 'base64');
   if (tag.length !== 16 || nonce.length !== 12) throw new UnverifiedAnswer('bad-envelope', 'answer iv or authtag has the wrong length');
-  let plaintext: string;
   try {
     const decipher = createDecipheriv('aes-256-gcm', keys.aesKey(), nonce);
     decipher.setAAD(Buffer.from(additionalData(urlpath, appId, timestamp, keys.aesSn)));
     decipher.setAuthTag(tag);
-    plaintext = Buffer.concat([decipher.update(Buffer.from(data, 'base64')), decipher.final()]).toString();
+    return Buffer.concat([decipher.update(Buffer.from(data, 'base64')), decipher.final()]).toString();
   } catch {
     throw new UnverifiedAnswer('undecryptable', 'answer does not decrypt (wrong key, additional data or a corrupt body)');
   }
-  const json = parseObject(plaintext);
-  if (!json) throw new UnverifiedAnswer('bad-content', 'decrypted answer is not a JSON object');
-  if ((json._appid !== undefined && json._appid !== appId) || (json._timestamp !== undefined && String(json._timestamp) !== timestamp)) {
-    throw new UnverifiedAnswer('bad-content', 'decrypted answer names another appid or timestamp');
-  }
-  const { _n, _appid, _timestamp, ...answer } = json;
-  return answer;
 }
 
-function parseObject(text: string): Record<string, unknown> | undefined {
+/** The JSON object `text` holds; anything else is refused for `reason`. */
+function parseObject(text: string, reason: UnverifiedReason, message: string): Record<string, unknown> {
+  let value: unknown;
   try {
-    const value: unknown = JSON.parse(text);
-    return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
+    value = JSON.parse(text);
   } catch {
-    return undefined;
+    // refused below, as any other text that is not an object
   }
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) throw new UnverifiedAnswer(reason, message);
+  return value as Record<string, unknown>;
 }

@@ -2,7 +2,7 @@ import { ApiSecurityKeys } from '../../src/crypto/api-security-keys.js';
 import { ANSWER_CLOCK_SKEW_SECONDS, openAnswer, UnverifiedAnswer, type UnverifiedReason } from '../../src/crypto/api-security.js';
 import { APPID, type AnswerParts, appPair, options, PSS, platformPair, sealAnswer, URLPATH } from './api-security-fixture.js';
 
-const keys = new ApiSecurityKeys(options);
+const keys = new ApiSecurityKeys(options, 'apiSecurity');
 const NOW = 1_700_000_000;
 const TS = String(NOW);
 const IV = Buffer.from('r2WDQt56rEAmMuoR', 'base64');

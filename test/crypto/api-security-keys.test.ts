@@ -62,6 +62,7 @@ describe('apiSecurity option checks at start-up', () => {
     ['aesKey', { aesKey: `${options.aesKey}A` }],
     ['aesKey', { aesKey: Buffer.from(options.aesKey, 'base64') }],
     ['aesKey', { aesKey: undefined }],
+    ['aesKey', { aesKey: { toString: () => options.aesKey } }],
     ['aesSn', { aesSn: '' }],
     ['aesSn', { aesSn: 'a'.repeat(129) }],
     ['aesSn', { aesSn: ' fa05fe1e' }],
@@ -76,6 +77,7 @@ describe('apiSecurity option checks at start-up', () => {
     ['platformPublicKey', { platformPublicKey: '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n' }],
     ['platformPublicKey', { platformPublicKey: pem(ec.publicKey, 'spki') }],
     ['platformPublicKey', { platformPublicKey: 0 }],
+    ['platformPublicKey', { platformPublicKey: { toString: () => pem(platformPair.publicKey, 'spki') } }],
     // Node would derive the public half of a private key: a private key here is the two key fields mixed up.
     ['platformPublicKey', { platformPublicKey: pem(platformPair.privateKey, 'pkcs1') }],
     ['platformPublicKey', { platformPublicKey: pem(platformPair.privateKey, 'pkcs8') }],
@@ -90,8 +92,8 @@ describe('apiSecurity option checks at start-up', () => {
     expect(refusedPath(start({ apps: [{ appId: 'wx1111111111111111', appSecret: 's', apiSecurity }] }))).toBe('apps[0].apiSecurity.aesSn');
   });
 
-  it('shows its SNs and never a key when printed', () => {
-    const keys = new ApiSecurityKeys(options);
+  it('shows its SNs and never a key when printed (the keys are #private)', () => {
+    const keys = new ApiSecurityKeys(options, 'apiSecurity');
     const shown = `${JSON.stringify(keys)} ${inspect(keys, { depth: 9, showHidden: true })}`;
     for (const sn of [options.aesSn, options.rsaSn, options.platformSn]) expect(inspect(keys)).toContain(sn);
     expect(shown).not.toContain(options.aesKey);

@@ -6,7 +6,7 @@ import { APPID, appPair, options, PSS, URLPATH } from './api-security-fixture.js
 const CODE = 'e31968a7f94cc5ee25fafc2aef2773f0bb8c3937b22520eb8ee345274d00c144';
 
 describe('API security request envelope, byte for byte', () => {
-  const keys = new ApiSecurityKeys(options);
+  const keys = new ApiSecurityKeys(options, 'apiSecurity');
   const sealed = sealRequest(keys, {
     urlpath: URLPATH,
     appId: APPID,
