@@ -1,7 +1,8 @@
 /**
  * The suites `npm run test:mutation` runs against each mutant of the
  * security core (see stryker.config.json): crypto, token transport, body
- * reading, the session manager and its lock, API security. None needs a store server.
+ * reading, the session manager and its lock, API security (its vectors). None
+ * needs a store server.
  * @type {import('jest').Config}
  */
 const base = require('./jest.config.js');
@@ -14,8 +15,6 @@ module.exports = {
     '<rootDir>/test/crypto/*.test.ts',
     '<rootDir>/test/http/*.test.ts',
     '<rootDir>/test/session/*.test.ts',
-    // Signed calls end to end against the in-process stand-in (no server): they reach what the vectors alone cannot.
-    '<rootDir>/test/client/api-security.test.ts',
   ],
   testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/session/revocation\\.test\\.ts$'],
 };

@@ -259,6 +259,20 @@ describe("the index of an openid's sessions", () => {
     expect(await Promise.all(made.map((m) => codeOf(s.ctx.sessions.resolve(m.token, false))))).toEqual(Array(5).fill('WECHAT_SESSION_INVALID'));
   });
 
+  it("gives the session_key of the openid's newest live session, passing over ended ones and entries of another openid", async () => {
+    const s = setup({ maxSessionsPerUser: 3 });
+    const keys = [sessionKey(), sessionKey(), sessionKey()];
+    const made: WechatSession[] = [];
+    for (const key of keys) made.push(await s.ctx.sessions.create({ openid: 'oKeys', sessionKey: key }));
+    expect(await s.ctx.sessions.latestSessionKey('oKeys')).toBe(keys[2]);
+    await s.ctx.sessions.destroyHash(hashToken(made[2]!.token));
+    expect(await s.ctx.sessions.latestSessionKey('oKeys')).toBe(keys[1]);
+    const other = await s.ctx.sessions.create({ openid: 'oOther', sessionKey: sessionKey() });
+    s.inner.set(`${APP}:u:oKeys`, JSON.stringify([hashToken(made[0]!.token), hashToken(other.token)]), TTL);
+    expect(await s.ctx.sessions.latestSessionKey('oKeys')).toBe(keys[0]);
+    expect(await s.ctx.sessions.latestSessionKey('oNobody')).toBeUndefined();
+  });
+
   it('ends every earlier session at a login under singleSession', async () => {
     const s = setup({ singleSession: true, maxSessionsPerUser: 5 });
     const first = await s.ctx.sessions.create({ openid: 'oOne', sessionKey: sessionKey() });
