@@ -1,6 +1,6 @@
 import { createServer, request, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { bodyWasAbandoned, optionalString, readFields, stringField, type Fields } from '../../src/http/body.js';
+import { bodyWasAbandoned, MAX_FORM_FIELDS, optionalString, readFields, stringField, type Fields } from '../../src/http/body.js';
 import type { WechatError } from '../../src/index.js';
 
 /**
@@ -209,6 +209,19 @@ describe('readFields: bodies a parser already read', () => {
       req.body = Buffer.from([0xff]);
     };
     expect(await json('{"code":"raw"}')).toEqual({ ...refused(), abandoned: true });
+  });
+
+  it(`reads a form of ${MAX_FORM_FIELDS} pairs and refuses one of ${MAX_FORM_FIELDS + 1}, before collecting them`, async () => {
+    const form = (pairs: number) => Array.from({ length: pairs }, (_, i) => `f${i}=${i}`).join('&');
+    before = (req) => {
+      req.body = form(MAX_FORM_FIELDS);
+    };
+    const outcome = await json('{}', 'application/x-www-form-urlencoded');
+    expect(Object.keys(outcome.fields ?? {})).toHaveLength(MAX_FORM_FIELDS);
+    before = (req) => {
+      req.body = form(MAX_FORM_FIELDS + 1);
+    };
+    expect(await json('{}', 'application/x-www-form-urlencoded')).toEqual({ ...refused(), abandoned: true });
   });
 
   it('reads the body itself under the empty placeholder a parser left over an unread body, and keeps one it did read', async () => {
