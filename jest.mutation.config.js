@@ -11,10 +11,6 @@ module.exports = {
   ...base,
   globalSetup: undefined,
   globalTeardown: undefined,
-  testMatch: [
-    '<rootDir>/test/crypto/*.test.ts',
-    '<rootDir>/test/http/*.test.ts',
-    '<rootDir>/test/session/*.test.ts',
-  ],
+  testMatch: ['<rootDir>/test/crypto/*.test.ts', '<rootDir>/test/http/*.test.ts', '<rootDir>/test/session/*.test.ts'],
   testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/session/revocation\\.test\\.ts$'],
 };
