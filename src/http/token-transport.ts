@@ -84,7 +84,7 @@ export function extractToken(req: IncomingMessage, transport: TokenTransport): s
   const found = Array.isArray(raw) ? carried(raw, transport) : carriedParsed(req, transport);
   if (found.authorizations > 1) throw new WechatError('WECHAT_SESSION_INVALID', 'The Authorization header is repeated');
   if (found.headers > 1) throw new WechatError('WECHAT_SESSION_INVALID', 'The session header is repeated');
-  // Stryker disable next-line ConditionalExpression: bearerToken finds no Bearer scheme in an absent header either
+  // Stryker disable next-line ConditionalExpression: bearerToken finds no Bearer scheme in an absent header either (the other branch, which never reads Authorization, fails every Bearer test)
   const fromBearer = found.authorization === undefined ? undefined : bearerToken(found.authorization);
   const fromHeader = found.header === undefined ? undefined : withoutOws(found.header) || undefined;
   if (fromBearer !== undefined && fromHeader !== undefined && fromBearer !== fromHeader) {
