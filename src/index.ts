@@ -24,15 +24,14 @@ export {
   type WechatErrorCode,
   type WechatApiErrorOptions,
 } from './errors.js';
-export {
-  DEFAULTS,
-  COMPONENT_TOKEN_CACHE_MS,
-  type WechatSessionOptions,
-  type WechatClientOptions,
-  type WechatAppOptions,
-  type WechatComponentOptions,
-  type WechatWecomOptions,
-  type LoginHook,
+export { DEFAULTS, COMPONENT_TOKEN_CACHE_MS } from './option-defaults.js';
+export type {
+  WechatSessionOptions,
+  WechatClientOptions,
+  WechatAppOptions,
+  WechatComponentOptions,
+  WechatWecomOptions,
+  LoginHook,
 } from './options.js';
 export type { WechatStore, StoreAdapterOptions, Awaitable } from './store.js';
 export { maskPhone, type WechatLogger } from './log.js';

@@ -1,6 +1,7 @@
 import { createEmitter } from '../events.js';
 import { describeError, libraryLogger } from '../log.js';
-import { DEFAULTS, parseClientOptions, type WechatClientOptions } from '../options.js';
+import { DEFAULTS } from '../option-defaults.js';
+import { parseClientOptions, type WechatClientOptions } from '../options.js';
 import { GuardedStore } from '../session/guarded-store.js';
 import type { WechatPhone } from '../types.js';
 import { checkSessionKey } from './check-session.js';

@@ -7,15 +7,11 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { ERROR_STATUS } from '../../src/errors';
+import { OPTION_NAMES } from '../../src/option-defaults';
 import { guidePairs, read, ROOT } from './markdown';
 
-/** The option names of `wechatSession`, read from the list the option check uses. */
-function optionNames(): string[] {
-  const source = read(join(ROOT, 'src', 'options.ts'));
-  const list = /const OPTION_NAMES = \[([\s\S]*?)\] as const/.exec(source);
-  if (!list) throw new Error('OPTION_NAMES not found in src/options.ts');
-  return [...list[1].matchAll(/'([A-Za-z]+)'/g)].map((m) => m[1]);
-}
+/** The option names of `wechatSession`: the list the option check uses. */
+const optionNames = (): string[] => [...OPTION_NAMES];
 
 const NESTED = ['apps[].appId', 'apps[].appSecret', 'component.appId', 'component.accessToken', 'wecom.corpId', 'wecom.corpSecret', 'wecom.apiBaseUrl'];
 /** Option names the docs describe ahead of the code (the signed-calls contract). */
