@@ -80,10 +80,15 @@ const isNodeRedis = (c: Loose): boolean => typeof c.isOpen === 'boolean' && type
 /** ioredis and iovalkey, client and Cluster: a `status` string and the generic `call`. */
 const isIoRedis = (c: Loose): boolean => typeof c.status === 'string' && typeof c.call === 'function';
 
+/** node-redis 4–6, client and Cluster (a Cluster has `masters`). */
 function nodeRedis(c: Loose): Dialect {
+  const cluster = Array.isArray(c.masters);
   return {
     set: (key, value, ttl, only) => c.set(key, value, only ? { EX: ttl, [only]: true } : { EX: ttl }),
-    destroyIfEqual: (key, expected) => c.eval(DESTROY_IF_EQUAL, { keys: [key], arguments: [expected] }),
+    // A Cluster is handed the key that routes the script: node-redis 4's Cluster `eval` finds no key in its
+    // arguments and sends the script to a random master, which answers MOVED until the retries run out.
+    destroyIfEqual: (key, expected) =>
+      cluster ? c.sendCommand(key, false, ['EVAL', DESTROY_IF_EQUAL, '1', key, expected]) : c.eval(DESTROY_IF_EQUAL, { keys: [key], arguments: [expected] }),
   };
 }
 

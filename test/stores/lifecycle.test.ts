@@ -136,6 +136,14 @@ describe.each(STORE_CASES.map((c) => [c.name, c] as const))('store contract: %s'
     expect(await handle.store.destroyIfEqual?.(k, 'lock-owner-1')).toBe(false);
   });
 
+  test('destroyIfEqual reaches the node that holds each key, in every slot of a Cluster', async () => {
+    // 200 keys spread over every master: a script sent to a node other than the key's own would come back MOVED.
+    const keys = Array.from({ length: 200 }, (_, i) => key(`cas${i}`));
+    await Promise.all(keys.map((k) => handle.store.set(k, 'owner', 60)));
+    expect(await Promise.all(keys.map((k) => handle.store.destroyIfEqual?.(k, 'owner') ?? true))).toEqual(keys.map(() => true));
+    expect((await Promise.all(keys.map((k) => handle.store.get(k)))).every(isMiss)).toBe(true);
+  });
+
   test('long and unusual keys are stored apart and read back', async () => {
     const base = unique('odd');
     const keys = [
