@@ -12,6 +12,7 @@ module.exports = {
   globalTeardown: undefined,
   testPathIgnorePatterns: [
     '/node_modules/',
+    '<rootDir>/test/fixtures/',
     '<rootDir>/test/(csc|demo|examples|fleet|packaging|soak|store-e2e|stores)/',
     '<rootDir>/test/miniprogram/(pack-npm|typings)\\.test\\.ts$',
     '<rootDir>/test/client/(access-token-shared|secrets)\\.test\\.ts$',

@@ -5,8 +5,9 @@
  * `adapters/` by a generated tsconfig. A block marked `<!-- fragment -->`
  * on the line before it is skipped; one marked `<!-- miniprogram -->` is
  * mini-program code, where `require('express-wechat-session')` is the
- * client (as after WeChat DevTools' "Build npm"). The Chinese pages carry
- * the same samples as the English ones.
+ * client (as after WeChat DevTools' "Build npm"); one marked
+ * `<!-- fixture: … -->` is a file of a fixture project, compiled and run
+ * there instead. The Chinese pages carry the same samples as the English ones.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -16,7 +17,8 @@ import { type CodeBlock, codeBlocks, guidePairs, pages, read, ROOT } from './mar
 const CHECKED = new Set(['ts', 'typescript', 'js', 'javascript']);
 const OUT = join(ROOT, '.tmp', 'docs-blocks');
 
-const checked = (block: CodeBlock) => CHECKED.has(block.lang) && block.marker !== 'fragment';
+/** Blocks that are fixture files compile and run in their own projects (test/packaging/guides.test.ts). */
+const checked = (block: CodeBlock) => CHECKED.has(block.lang) && block.marker !== 'fragment' && block.fixtures.length === 0;
 
 /** The file a block becomes: mini-program blocks import the client, every file is a module of its own. */
 function sourceOf(block: CodeBlock): string {
