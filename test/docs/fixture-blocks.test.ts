@@ -43,9 +43,12 @@ const TESTING = [
   'testing-node/tsconfig.json',
 ];
 
-it('the testing guide shows every file of their fixture projects, in both languages', () => {
+it('the testing and production guides show every file of their fixture projects, in both languages', () => {
   expect(filesShownOn('docs/testing.md')).toEqual(TESTING);
   expect(filesShownOn('docs/zh-CN/testing.md')).toEqual(TESTING);
+  const production = ['production-redis/ioredis.ts', 'production-redis/node-redis.ts'];
+  expect(filesShownOn('docs/production.md')).toEqual(production);
+  expect(filesShownOn('docs/zh-CN/production.md')).toEqual(production);
 });
 
 type Dependencies = Record<string, string>;
