@@ -5,6 +5,7 @@
  * filter — a missing, bad or ended token, a bad login, a store that is down.
  */
 import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
 import { startWechatStandIn, type WechatStandIn } from '../../src/testing/index.js';
 import { waitUntil } from '../support/probes.js';
 import { call, lifecycle, login, newOpenid, refused } from './calls.js';
@@ -12,12 +13,14 @@ import { ROOT, requireBuild, startExample, type RunningExample } from './run-exa
 
 jest.setTimeout(40_000);
 
+const TSC = join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
+
 let wechat: WechatStandIn;
 let wechatEnv: Record<string, string>;
 
 beforeAll(async () => {
   requireBuild();
-  const tsc = spawnSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', 'examples/nestjs/tsconfig.json'], { cwd: ROOT, encoding: 'utf8' });
+  const tsc = spawnSync(process.execPath, [TSC, '-p', 'examples/nestjs/tsconfig.json'], { cwd: ROOT, encoding: 'utf8' });
   if (tsc.status !== 0) throw new Error(`examples/nestjs does not compile:\n${tsc.stdout}${tsc.stderr}`);
   wechat = await startWechatStandIn();
   wechatEnv = { WECHAT_APP_ID: wechat.appId, WECHAT_APP_SECRET: wechat.appSecret, WECHAT_API_BASE_URL: wechat.url };

@@ -14,7 +14,9 @@ function appModule(options: WechatSessionOptions): DynamicModule {
 
 /**
  * The Nest app, initialised: the library's router at `/wechat` (login,
- * phone, logout, session), then the app's own controllers.
+ * phone, logout, session), then the app's own controllers. The router is
+ * mounted before `init()`, so it comes ahead of Nest's body parsers (it
+ * reads its own bodies) and routes.
  */
 export async function createApp(options: WechatSessionOptions): Promise<NestExpressApplication> {
   const app = await NestFactory.create<NestExpressApplication>(appModule(options), { logger: ['error', 'warn'] });

@@ -8,4 +8,5 @@ import { createApp } from './app.module.mjs';
 const { wechat } = await wechatFromEnv();
 const app = await createApp({ ...wechat, store: memoryStore() });
 onShutdown(() => app.close());
+// serve() listens on HOST:PORT as every example does; on its own, a Nest app calls `await app.listen(3000)`.
 await serve(app.getHttpAdapter().getInstance(), 'nestjs example');
