@@ -14,6 +14,7 @@ module.exports = {
     '/node_modules/',
     '<rootDir>/test/(csc|demo|examples|fleet|packaging|soak|store-e2e|stores)/',
     '<rootDir>/packages/miniprogram/test/typings\\.test\\.ts$',
+    '<rootDir>/test/docs/miniprogram-typescript\\.test\\.ts$',
     '<rootDir>/test/client/(access-token-shared|secrets)\\.test\\.ts$',
     '<rootDir>/test/session/revocation\\.test\\.ts$',
   ],
