@@ -1,7 +1,7 @@
 /** @type {import('jest').Config} */
 module.exports = {
   testEnvironment: 'node',
-  roots: ['<rootDir>/test'],
+  roots: ['<rootDir>/test', '<rootDir>/packages'],
   testMatch: ['**/*.test.ts'],
   // The fixture projects' own tests run inside those projects, against the packed package.
   testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/fixtures/'],
