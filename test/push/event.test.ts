@@ -1,4 +1,5 @@
 import { toPushEvent } from '../../src/push/event.js';
+import { checkPushHandlers, runPushHandler, type WechatPushHandlers } from '../../src/push/handlers.js';
 import { openPush } from '../../src/push/open.js';
 import type { PushFields } from '../../src/push/values.js';
 import { serialize } from '../../src/testing/push-build.js';
@@ -94,5 +95,32 @@ describe('identity', () => {
     const again = openPush(safePush(REVOKE, { nonce: '222', timestamp: NOW_SECONDS }), CONFIG);
     expect(first.kind).toBe('event');
     expect(again.kind === 'event' && again.event.id).toBe(first.kind === 'event' && first.event.id);
+  });
+});
+
+describe('handlers', () => {
+  it('runs the handler of each kind, and nothing for a kind without one', async () => {
+    const seen: string[] = [];
+    const handlers: WechatPushHandlers = {
+      onUserCancelled: (e) => seen.push(`cancelled ${e.openid}`),
+      onAuthorizationRevoked: async (e) => seen.push(`revoked ${e.revokeInfo.join()}`),
+      onEvent: (e) => seen.push(`other ${e.event}`),
+    };
+    await runPushHandler(handlers, event({ ...REVOKE, Event: 'user_authorization_cancellation' }));
+    await runPushHandler(handlers, event(REVOKE));
+    await runPushHandler(handlers, event({ ...REVOKE, Event: 'user_info_modified' }));
+    await runPushHandler(handlers, event({ ...REVOKE, Event: 'debug_demo' }));
+    expect(seen).toEqual(['cancelled oUser', 'revoked 8', 'other debug_demo']);
+  });
+
+  it('passes a handler failure to the caller', async () => {
+    await expect(runPushHandler({ onAuthorizationRevoked: () => Promise.reject(new Error('db down')) }, event(REVOKE))).rejects.toThrow('db down');
+  });
+
+  it('refuses handlers that are not functions, misspelt, or not an object', () => {
+    expect(() => checkPushHandlers({ onUserCanceled() {} })).toThrow(TypeError);
+    expect(() => checkPushHandlers({ onEvent: 'log' })).toThrow(TypeError);
+    expect(() => checkPushHandlers(null)).toThrow(TypeError);
+    expect(() => checkPushHandlers({ onUserCancelled() {}, onEvent: undefined })).not.toThrow();
   });
 });
