@@ -1,7 +1,7 @@
 /**
  * The app's handlers of verified pushes, and which one an event goes to.
  */
-import type { AuthorizationRevokedEvent, OtherPushEvent, UserCancelledEvent, UserInfoModifiedEvent, WechatPushEvent } from './event.js';
+import type { AuthorizationRevokedEvent, OtherPushEvent, UserCancelledEvent, UserInfoModifiedEvent, WechatPushEvent } from './event-types.js';
 
 /**
  * What the app does with each kind of push. A handler may return a promise;

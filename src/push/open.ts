@@ -4,7 +4,8 @@
 import { isUtf8 } from 'node:buffer';
 import { decryptPush, pushAesKey } from './cipher.js';
 import { readPushBody } from './body.js';
-import { toPushEvent, type WechatPushEvent } from './event.js';
+import type { WechatPushEvent } from './event-types.js';
+import { toPushEvent } from './event.js';
 import { PUSH_BODY_LIMIT_BYTES, PUSH_TIMESTAMP_TOLERANCE_SECONDS, PushRefusal, type PushRefusalReason } from './refusal.js';
 import { pushSignature, sameSignature } from './signature.js';
 import type { PushFields } from './values.js';

@@ -1,4 +1,4 @@
-import type { WechatPushEvent } from '../../src/push/event.js';
+import type { WechatPushEvent } from '../../src/push/event-types.js';
 import { startWechatStandIn, type StandInPushFormat, type StandInPushMode, type WechatStandIn } from '../../src/testing/index.js';
 import { type PushReceiver, startReceiver } from './receiver.js';
 
@@ -97,4 +97,15 @@ it('a push signed with another token is refused, and not accepted', async () => 
   const receipt = await wechat.sendPush(plain.url, { Event: 'user_info_modified' }, { appId: wechat.appId, mode: 'plaintext' });
   expect(receipt).toMatchObject({ status: 401, accepted: false });
   expect(plain.outcomes.at(-1)).toEqual({ kind: 'refused', reason: 'bad_signature' });
+});
+
+it('a push replayed verbatim by an on-path party has the same identity, and is refused once its timestamp is stale', async () => {
+  const receipt = await wechat.sendPush(safe.url, { Event: 'user_authorization_cancellation', OpenID: 'oReplayed', AppID: wechat.appId });
+  const original = eventOf(safe);
+  const replay = () => fetch(receipt.sent.url, { method: 'POST', headers: { 'content-type': receipt.sent.contentType }, body: receipt.sent.body });
+  expect((await replay()).status).toBe(200);
+  expect(eventOf(safe).id).toBe(original.id);
+  now += 301_000;
+  expect((await replay()).status).toBe(401);
+  expect(safe.outcomes.at(-1)).toEqual({ kind: 'refused', reason: 'stale_timestamp' });
 });
