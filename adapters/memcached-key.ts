@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { fail } from '../src/options/checks.js';
 
 /** Memcached's limit on key length, in bytes. */
 export const MEMCACHED_MAX_KEY_BYTES = 250;
@@ -36,9 +37,7 @@ export function memcachedKey(prefix: string, key: string): string {
  */
 export function checkMemcachedPrefix(prefix: string): void {
   if (UNSAFE.test(prefix) || Buffer.byteLength(prefix) > MEMCACHED_MAX_KEY_BYTES - 44) {
-    throw new TypeError(
-      `memcachedStore: \`prefix\` must be at most ${MEMCACHED_MAX_KEY_BYTES - 44} bytes without spaces or control characters; got ${JSON.stringify(prefix)}`,
-    );
+    fail('prefix', `at most ${MEMCACHED_MAX_KEY_BYTES - 44} bytes without spaces or control characters`, JSON.stringify(prefix), 'memcachedStore');
   }
 }
 

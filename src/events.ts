@@ -1,3 +1,4 @@
+import { isThenable } from './async.js';
 import type { WechatErrorCode } from './errors.js';
 import { errorFields, type WechatLogger } from './log.js';
 
@@ -103,9 +104,7 @@ export function createEmitter(handlers: WechatEventHandlers | undefined, log: We
     if (!handler) return;
     try {
       const result = handler({ type, ...fields } as WechatEventMap[K]);
-      if (result && typeof (result as Promise<unknown>).then === 'function') {
-        (result as Promise<unknown>).then(undefined, (err: unknown) => hookFailed(log, type, err));
-      }
+      if (isThenable(result)) result.then(undefined, (err: unknown) => hookFailed(log, type, err));
     } catch (err) {
       hookFailed(log, type, err);
     }
