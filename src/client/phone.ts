@@ -28,7 +28,15 @@ export function normalizePhone(info: unknown): WechatPhone | undefined {
   };
 }
 
-/** Optional checks when redeeming a phone code. */
+/**
+ * Optional checks when redeeming a phone code.
+ *
+ * @example
+ * ```ts
+ * const options: PhoneCodeOptions = { openid: req.wechat!.openid };
+ * const phone = await getWechatClient(wechat).getPhoneNumber(code, options);
+ * ```
+ */
 export interface PhoneCodeOptions {
   /** The user the code must belong to; WeChat refuses a code of another user (40029). */
   openid?: string;
