@@ -89,12 +89,6 @@ function hookFailed(log: WechatLogger, type: WechatEventName, err: unknown): voi
 
 /**
  * Build the emitter for a set of callbacks (validated by the options).
- *
- * @example
- * ```ts
- * const emit = createEmitter({ login: (e) => audit(e) }, logger);
- * emit('login', { openid, ms: 12 });
- * ```
  */
 export function createEmitter(handlers: WechatEventHandlers | undefined, log: WechatLogger): Emit {
   return function emit<K extends WechatEventName>(type: K, fields: EventFields<K>): void {

@@ -5,7 +5,7 @@ import { loginStateQuery } from './login-state.js';
 import { withToken } from './token-source.js';
 
 /** errcode of `wxa/checksession` for a session_key that is not the user's live one. */
-export const SESSION_KEY_DEAD_ERRCODE = 87009;
+const SESSION_KEY_DEAD_ERRCODE = 87009;
 
 /**
  * Ask WeChat whether a session_key is still the user's live one

@@ -25,7 +25,7 @@ const SESSION_KEY_SHAPE = /^[A-Za-z0-9+/]{22}==$/;
  * else (CR/LF, NUL, `:` that could reach into the store's key space, a
  * 100 KB value) makes the answer unusable: 502, and nothing is stored.
  */
-export const WECHAT_ID_SHAPE = /^[A-Za-z0-9_-]{1,64}$/;
+const WECHAT_ID_SHAPE = /^[A-Za-z0-9_-]{1,64}$/;
 
 const unusable = (api: string, what: string): WechatError => new WechatError('WECHAT_UPSTREAM_ERROR', `WeChat ${api} answered without a usable ${what}`);
 

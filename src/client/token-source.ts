@@ -14,7 +14,7 @@ export interface TokenSource {
 }
 
 /** Whether WeChat refused the token itself (by default 40001, 40014, 42001). */
-export function isStaleTokenError(err: unknown, errcodes: ReadonlySet<number> = TOKEN_INVALID_ERRCODES): err is WechatError & { errcode: number } {
+function isStaleTokenError(err: unknown, errcodes: ReadonlySet<number> = TOKEN_INVALID_ERRCODES): err is WechatError & { errcode: number } {
   return err instanceof WechatError && err.errcode !== undefined && errcodes.has(err.errcode);
 }
 

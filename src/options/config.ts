@@ -7,7 +7,6 @@ import type { LoginHook } from './login-types.js';
 import type { WechatComponentOptions, WechatWecomOptions } from './platform-types.js';
 import type { AccessTokenMode } from './types.js';
 
-/** One mini-program. */
 export interface AppConfig {
   appId: string;
   /** Absent in third-party-platform mode. */

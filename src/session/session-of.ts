@@ -29,8 +29,7 @@ export async function sessionOf(ctx: WechatSessionContext, req: Request, renew: 
   return session;
 }
 
-/** The manager that keeps `session`. */
-export function managerOf(ctx: WechatSessionContext, session: WechatSession): SessionManager {
+function managerOf(ctx: WechatSessionContext, session: WechatSession): SessionManager {
   return session.corpId !== undefined ? ctx.wecom!.sessions : ctx.app(session.appId).sessions;
 }
 
