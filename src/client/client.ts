@@ -177,7 +177,7 @@ export class WechatClient {
  *
  * @example
  * ```ts
- * import { createWechatClient } from 'express-wechat-session';
+ * import { createWechatClient } from 'express-wechat-session/client';
  * import { redisStore } from 'express-wechat-session/adapters/redis';
  *
  * const wx = createWechatClient({ appId, appSecret, store: redisStore({ client }) });
