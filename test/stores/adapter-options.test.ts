@@ -9,6 +9,15 @@ import { memoryStore } from '../../adapters/memory.js';
 const commands = { get: async () => null, set: async () => 'OK', expire: async () => 1, del: async () => 1, eval: async () => 0 };
 /** Shaped like node-redis (an `isOpen` boolean, `sendCommand`), with no server behind it. */
 const fakeRedis = { ...commands, isOpen: false, sendCommand: async () => null };
+/** Every method memcachedStore calls, with no server behind them. */
+const memjsLike = {
+  get: async () => ({ value: null }),
+  set: async () => true,
+  add: async () => true,
+  replace: async () => true,
+  delete: async () => true,
+  touch: async () => true,
+};
 
 test('a missing or wrong client throws a TypeError that names the option, what it got and what is accepted', () => {
   expect(() => redisStore({} as never)).toThrow(TypeError);
@@ -34,14 +43,6 @@ test('a missing or wrong client throws a TypeError that names the option, what i
 
 test('a prefix that is not a string, or too long for memcached, throws a TypeError', () => {
   expect(() => redisStore({ client: fakeRedis, prefix: 7 as never })).toThrow(/`prefix`/);
-  const memjsLike = {
-    get: async () => ({ value: null }),
-    set: async () => true,
-    add: async () => true,
-    replace: async () => true,
-    delete: async () => true,
-    touch: async () => true,
-  };
   expect(() => memcachedStore({ client: memjsLike, prefix: 'p'.repeat(207) })).toThrow(/`prefix`/);
   expect(() => memcachedStore({ client: memjsLike, prefix: 'has space:' })).toThrow(/`prefix`/);
   expect(memcachedStore({ client: memjsLike, prefix: 'p'.repeat(206) }).kind).toBe('memcached');
@@ -70,14 +71,6 @@ test('memcached TTLs: relative up to 30 days, a Unix time beyond', () => {
 });
 
 test('an unknown option of an adapter is refused naming the adapter and the option that was meant', () => {
-  const memjsLike = {
-    get: async () => ({ value: null }),
-    set: async () => true,
-    add: async () => true,
-    replace: async () => true,
-    delete: async () => true,
-    touch: async () => true,
-  };
   const sessions = { get() {}, set() {}, destroy() {} };
   const refusals: [() => unknown, string][] = [
     [() => redisStore({ client: fakeRedis, prefx: 'p:' } as never), 'redisStore: unknown option `prefx` must be left out; did you mean `prefix`?'],
