@@ -13,7 +13,8 @@ module.exports = {
   testPathIgnorePatterns: [
     '/node_modules/',
     '<rootDir>/test/(csc|demo|examples|fleet|packaging|soak|store-e2e|stores)/',
-    '<rootDir>/test/miniprogram/(pack-npm|typings)\\.test\\.ts$',
+    '<rootDir>/packages/miniprogram/test/typings\\.test\\.ts$',
+    '<rootDir>/test/docs/miniprogram-typescript\\.test\\.ts$',
     '<rootDir>/test/client/(access-token-shared|secrets)\\.test\\.ts$',
     '<rootDir>/test/session/revocation\\.test\\.ts$',
   ],

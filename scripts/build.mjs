@@ -1,7 +1,10 @@
-// Builds the package: CommonJS (dist/cjs) and ES modules (dist/esm) from the
-// same sources, each with its declarations, then the mini-program client.
+// Builds every package of the repository: the workspaces (packages/*) first,
+// then this one, CommonJS (dist/cjs) and ES modules (dist/esm) from the same
+// sources, each with its declarations. dist/miniprogram is a copy of the
+// mini-program client's build, so that `express-wechat-session/miniprogram`
+// keeps working without a new dependency.
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -10,6 +13,7 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
 const node = (...args) => execFileSync(process.execPath, args, { cwd: root, stdio: 'inherit' });
 
+execFileSync('npm', ['run', '--silent', '--workspaces', '--if-present', 'build'], { cwd: root, stdio: 'inherit' });
 rmSync(join(root, 'dist'), { recursive: true, force: true });
 node(tsc, '-p', 'tsconfig.build.json');
 node(tsc, '-p', 'tsconfig.esm.json');
@@ -20,4 +24,4 @@ for (const [dir, type] of [
   mkdirSync(join(root, 'dist', dir), { recursive: true });
   writeFileSync(join(root, 'dist', dir, 'package.json'), `${JSON.stringify({ type }, null, 2)}\n`);
 }
-node(join(root, 'scripts', 'build-miniprogram.mjs'), '--quiet');
+cpSync(join(root, 'packages', 'miniprogram', 'miniprogram_dist'), join(root, 'dist', 'miniprogram'), { recursive: true });

@@ -23,9 +23,9 @@ fi
 
 needs_build() {
   local stamp=dist/cjs/package.json
-  [ -f "$stamp" ] && [ -f dist/esm/package.json ] && [ -f miniprogram_dist/index.js ] || return 0
-  [ -n "$(find src adapters tsconfig.json tsconfig.build.json tsconfig.esm.json tsconfig.miniprogram.json \
-    scripts/build.mjs scripts/build-miniprogram.mjs -newer "$stamp" -print -quit)" ]
+  [ -f "$stamp" ] && [ -f dist/esm/package.json ] && [ -f dist/miniprogram/index.js ] || return 0
+  [ -n "$(find src adapters packages/*/src packages/*/tsconfig.json packages/*/scripts tsconfig.json tsconfig.build.json \
+    tsconfig.esm.json scripts/build.mjs -newer "$stamp" -print -quit)" ]
 }
 
 if needs_build; then

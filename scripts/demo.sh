@@ -5,14 +5,14 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-if [ ! -d node_modules ]; then
+# A clean install from the lock (workspaces included) when node_modules is missing or older than it.
+if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   npm ci --no-audit --no-fund
 fi
 
 stale_build() {
-  [ ! -f dist/cjs/src/index.js ] || [ ! -f dist/esm/src/index.js ] || [ ! -f miniprogram_dist/index.js ] \
-    || [ -n "$(find src adapters -type f -newer dist/esm/src/index.js -print -quit)" ] \
-    || [ -n "$(find src/miniprogram -type f -newer miniprogram_dist/index.js -print -quit)" ]
+  [ ! -f dist/cjs/src/index.js ] || [ ! -f dist/esm/src/index.js ] || [ ! -f dist/miniprogram/index.js ] \
+    || [ -n "$(find src adapters packages/*/src -type f -newer dist/esm/src/index.js -print -quit)" ]
 }
 if stale_build; then
   npm run build

@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
-# The test command (`npm test`): dependencies, lint, store servers, build, API
-# reference, type check, then Jest. Extra arguments go to Jest (e.g. `npm test -- test/stores`).
+# The test command (`npm test`): dependencies, lint, store servers, build (the
+# workspaces under packages/ too), API reference, type check, then Jest over
+# test/ and every workspace's test/. Extra arguments go to Jest (e.g. `npm test -- test/stores`).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# A clean install from the lock when node_modules is missing or older than it.
+# A clean install from the lock (workspaces included) when node_modules is missing or older than it.
 if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   npm ci --no-audit --no-fund
 fi

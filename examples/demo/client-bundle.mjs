@@ -5,11 +5,11 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 
-/** The directory of `express-wechat-session/miniprogram` (the built client). */
+/** The directory of `express-wechat-session-miniprogram` (the built client). */
 export function clientDir() {
   const require = createRequire(import.meta.url);
   try {
-    return dirname(require.resolve('express-wechat-session/miniprogram'));
+    return dirname(require.resolve('express-wechat-session-miniprogram'));
   } catch {
     throw new Error('The mini-program client is not built: run `npm run build` first');
   }

@@ -1,6 +1,6 @@
 // The client lives on the app, so that every page shares one login and one token.
-// `require('express-wechat-session')` works after Tools > Build npm in WeChat DevTools.
-const { createMiniProgramClient } = require('express-wechat-session');
+// `require('express-wechat-session-miniprogram')` works after Tools > Build npm in WeChat DevTools.
+const { createMiniProgramClient } = require('express-wechat-session-miniprogram');
 const config = require('./config');
 
 App({

@@ -1,29 +1,21 @@
 /**
  * Every TypeScript and JavaScript block of the READMEs and the guides is
- * type-checked against the package's sources, in one `tsc` run:
+ * type-checked against the packages' sources, in one `tsc` run:
  * `express-wechat-session` and its subpaths are mapped to `src/` and
- * `adapters/` by a generated tsconfig. A block marked `<!-- fragment -->`
- * on the line before it is skipped; one marked `<!-- miniprogram -->` is
- * mini-program code, where `require('express-wechat-session')` is the
- * client (as after WeChat DevTools' "Build npm"). The Chinese pages carry
- * the same samples as the English ones.
+ * `adapters/`, `express-wechat-session-miniprogram` to
+ * `packages/miniprogram/src/`, by a generated tsconfig. A block marked
+ * `<!-- fragment -->` on the line before it is skipped. The Chinese pages
+ * carry the same samples as the English ones.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, join, relative } from 'node:path';
-import { type CodeBlock, codeBlocks, guidePairs, pages, read, ROOT } from './markdown';
+import { type CodeBlock, codeBlocks, guidePairs, pages, read, readmePairs, ROOT } from './markdown';
 
 const CHECKED = new Set(['ts', 'typescript', 'js', 'javascript']);
 const OUT = join(ROOT, '.tmp', 'docs-blocks');
 
 const checked = (block: CodeBlock) => CHECKED.has(block.lang) && block.marker !== 'fragment';
-
-/** The file a block becomes: mini-program blocks import the client, every file is a module of its own. */
-function sourceOf(block: CodeBlock): string {
-  const code =
-    block.marker === 'miniprogram' ? block.code.replace(/(require\(|from )'express-wechat-session'/g, "$1'express-wechat-session/miniprogram'") : block.code;
-  return `${code}\n`;
-}
 
 const to = (path: string) => relative(OUT, path).split('\\').join('/');
 
@@ -48,7 +40,8 @@ function tsconfig(files: string[]): object {
         'express-wechat-session/client': [to(join(ROOT, 'src', 'client', 'index.ts'))],
         'express-wechat-session/crypto': [to(join(ROOT, 'src', 'crypto', 'index.ts'))],
         'express-wechat-session/testing': [to(join(ROOT, 'src', 'testing', 'index.ts'))],
-        'express-wechat-session/miniprogram': [to(join(ROOT, 'src', 'miniprogram', 'index.ts'))],
+        'express-wechat-session/miniprogram': [to(join(ROOT, 'packages', 'miniprogram', 'src', 'index.ts'))],
+        'express-wechat-session-miniprogram': [to(join(ROOT, 'packages', 'miniprogram', 'src', 'index.ts'))],
         'express-wechat-session/adapters/*': [to(join(ROOT, 'adapters', '*.ts'))],
       },
     },
@@ -71,7 +64,7 @@ describe('code samples', () => {
       const name = relative(ROOT, page).replace(/[\\/]/g, '_').replace(/\.md$/, '');
       for (const block of codeBlocks(read(page)).filter(checked)) {
         const file = `${name}_L${block.line}.${block.lang.startsWith('t') ? 'ts' : 'js'}`;
-        writeFileSync(join(OUT, file), sourceOf(block));
+        writeFileSync(join(OUT, file), `${block.code}\n`);
         files.push(file);
         origin.set(file, `${relative(ROOT, page)}:${block.line}`);
       }
@@ -107,11 +100,11 @@ describe('code samples', () => {
     expect(samples(pair.zh)).toEqual(samples(pair.en));
   });
 
-  it('are the same in both READMEs', () => {
+  it.each(readmePairs().map((pair) => [pair.name, pair] as const))('are the same in both READMEs: %s', (_name, pair) => {
     const samples = (path: string) =>
       codeBlocks(read(path))
         .filter((block) => CHECKED.has(block.lang))
         .map((block) => block.code);
-    expect(samples(join(ROOT, 'README.zh-CN.md'))).toEqual(samples(join(ROOT, 'README.md')));
+    expect(samples(pair.zh)).toEqual(samples(pair.en));
   });
 });

@@ -1,6 +1,7 @@
 /**
- * The Markdown pages the docs checks read: both READMEs and the guides in
- * both languages, and the code blocks they hold.
+ * The Markdown pages the docs checks read: both READMEs of the repository
+ * and of each workspace package, the guides in both languages, and the code
+ * blocks they hold.
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -30,12 +31,17 @@ export function guidePairs(): GuidePair[] {
   return guideNames().map((name) => ({ name, en: join(ROOT, 'docs', name), zh: join(ROOT, 'docs', 'zh-CN', name) }));
 }
 
-/** Every page whose code blocks are checked: the two READMEs and every guide. */
+/** The English and Chinese READMEs: the repository's, then each workspace package's (packages/*). */
+export function readmePairs(): GuidePair[] {
+  const packages = existsSync(join(ROOT, 'packages')) ? readdirSync(join(ROOT, 'packages')).sort() : [];
+  return ['.', ...packages.map((name) => join('packages', name))]
+    .map((dir) => ({ name: dir, en: join(ROOT, dir, 'README.md'), zh: join(ROOT, dir, 'README.zh-CN.md') }))
+    .filter((pair) => existsSync(pair.en));
+}
+
+/** Every page whose code blocks are checked: the READMEs and every guide. */
 export function pages(): string[] {
-  const guides = guidePairs()
-    .flatMap((pair) => [pair.en, pair.zh])
-    .filter((path) => existsSync(path));
-  return [join(ROOT, 'README.md'), join(ROOT, 'README.zh-CN.md'), ...guides].filter((path) => existsSync(path));
+  return [...readmePairs(), ...guidePairs()].flatMap((pair) => [pair.en, pair.zh]).filter((path) => existsSync(path));
 }
 
 export const read = (path: string): string => readFileSync(path, 'utf8');

@@ -19,9 +19,9 @@ const DESCRIBED = ['apiSecurity', 'aesKey', 'aesSn', 'privateKey', 'rsaSn', 'pla
 
 /** The mini-program client's own codes, read from its union type. */
 function clientCodes(): string[] {
-  const source = read(join(ROOT, 'src', 'miniprogram', 'errors.ts'));
+  const source = read(join(ROOT, 'packages', 'miniprogram', 'src', 'errors.ts'));
   const union = /export type ClientErrorCode =([\s\S]*?);/.exec(source);
-  if (!union) throw new Error('ClientErrorCode not found in src/miniprogram/errors.ts');
+  if (!union) throw new Error('ClientErrorCode not found in packages/miniprogram/src/errors.ts');
   return [...union[1].matchAll(/'(WECHAT_[A-Z_]+)'/g)].map((m) => m[1]);
 }
 

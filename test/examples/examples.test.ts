@@ -4,8 +4,8 @@
  * login, protected route, logout; sessions outliving an app restart where
  * the store is shared; two processes sharing one Redis; the login rate limit.
  */
-import { randomBytes } from 'node:crypto';
 import { startWechatStandIn, type WechatStandIn } from '../../src/testing/index.js';
+import { call, lifecycle, login as loginWith, newOpenid, refused } from './calls.js';
 import { requireBuild, startExample, type RunningExample } from './run-example.js';
 
 jest.setTimeout(40_000);
@@ -20,38 +20,7 @@ beforeAll(async () => {
 });
 afterAll(() => wechat?.close());
 
-interface Answer {
-  status: number;
-  body: any;
-}
-
-async function call(url: string, path: string, init: { method?: string; token?: string; body?: unknown } = {}): Promise<Answer> {
-  const headers: Record<string, string> = { 'content-type': 'application/json' };
-  if (init.token) headers.authorization = `Bearer ${init.token}`;
-  const res = await fetch(url + path, { method: init.method ?? 'GET', headers, body: init.body === undefined ? undefined : JSON.stringify(init.body) });
-  const text = await res.text();
-  return { status: res.status, body: text ? JSON.parse(text) : undefined };
-}
-
-const newOpenid = () => `oEx${randomBytes(12).toString('base64url')}`;
-
-async function login(url: string, openid: string, code = wechat.issueLoginCode({ openid })): Promise<string> {
-  const answer = await call(url, '/wechat/login', { method: 'POST', body: { code } });
-  expect(answer).toMatchObject({ status: 200, body: { openid, token: expect.any(String) } });
-  return answer.body.token;
-}
-
-const refused = (code: string) => ({ status: 401, body: { error: expect.objectContaining({ code }) } });
-
-/** Login → protected route → logout → the token is refused. */
-async function lifecycle(url: string): Promise<void> {
-  const openid = newOpenid();
-  const token = await login(url, openid);
-  expect(await call(url, '/api/me', { token })).toMatchObject({ status: 200, body: { openid } });
-  expect(await call(url, '/api/me')).toMatchObject(refused('WECHAT_SESSION_REQUIRED'));
-  expect(await call(url, '/wechat/logout', { method: 'POST', token })).toEqual({ status: 204, body: undefined });
-  expect(await call(url, '/api/me', { token })).toMatchObject(refused('WECHAT_SESSION_INVALID'));
-}
+const login = (url: string, openid: string, code?: string) => loginWith(wechat, url, openid, code);
 
 const STORES: [name: string, script: string, env: () => Record<string, string>, shared: boolean][] = [
   ['memory', 'examples/memory/server.mjs', () => ({}), false],
@@ -70,7 +39,7 @@ describe.each(STORES)('%s example', (_name, script, env, shared) => {
   });
   afterAll(() => app?.stop());
 
-  it('logs in, serves the protected route, logs out', () => lifecycle(app.url));
+  it('logs in, serves the protected route, logs out', () => lifecycle(wechat, app.url));
 
   it(shared ? 'keeps sessions across an app restart' : 'loses sessions with the process (memory)', async () => {
     const openid = newOpenid();
@@ -139,7 +108,7 @@ describe('rate-limit example', () => {
   afterAll(() => app?.stop());
 
   it('runs the lifecycle, then refuses logins over the limit before they reach WeChat', async () => {
-    await lifecycle(app.url); // login 1 of 3
+    await lifecycle(wechat, app.url); // login 1 of 3
     const openid = newOpenid();
     await login(app.url, newOpenid()); // 2
     const token = await login(app.url, openid); // 3

@@ -5,12 +5,12 @@
  */
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
-import { createWxShim, type WxShim } from '../miniprogram/wx-shim.js';
+import { createWxShim, type WxShim } from '../support/wx-shim.js';
 import { loadMiniProgram, type MiniProgram, type PageInstance } from './miniprogram-runtime.js';
 import { requireBuild, ROOT, startExample, type RunningExample } from './run-example.js';
 
 const EXAMPLE = join(ROOT, 'examples', 'miniprogram');
-const CLIENT = join(ROOT, 'miniprogram_dist', 'index.js');
+const CLIENT = join(ROOT, 'packages', 'miniprogram', 'miniprogram_dist', 'index.js');
 
 let demo: RunningExample;
 let standInUrl: string;
@@ -48,7 +48,7 @@ function phone(): Phone {
     async launch() {
       const mp = loadMiniProgram(EXAMPLE, {
         wx,
-        packages: { 'express-wechat-session': CLIENT },
+        packages: { 'express-wechat-session-miniprogram': CLIENT },
         replace: { 'config.js': { baseUrl: demo.url } },
       });
       await mp.app.onLaunch();

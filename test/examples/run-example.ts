@@ -16,7 +16,7 @@ const EXAMPLE_ENV = ['PORT', 'HOST', 'WECHAT_APP_ID', 'WECHAT_APP_SECRET', 'WECH
 
 /** Fail early with a clear message when the package is not built (examples import it by name). */
 export function requireBuild(): void {
-  for (const file of ['dist/esm/src/index.js', 'dist/cjs/src/index.js', 'miniprogram_dist/index.js']) {
+  for (const file of ['dist/esm/src/index.js', 'dist/cjs/src/index.js', 'dist/miniprogram/index.js', 'packages/miniprogram/miniprogram_dist/index.js']) {
     if (!existsSync(join(ROOT, file))) throw new Error(`${file} is missing: run \`npm run build\` first`);
   }
 }

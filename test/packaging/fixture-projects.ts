@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { cpSync, readFileSync } from 'node:fs';
+import { cpSync, existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 export const ROOT = join(__dirname, '..', '..');
@@ -47,6 +47,23 @@ export async function runOk(cmd: string, args: string[], cwd: string, timeoutMs?
 
 const NPM_FLAGS = ['--prefer-offline', '--no-audit', '--no-fund', '--no-package-lock', '--loglevel=error'];
 
+/** `npm install` in `dir`, from npm's cache where it has the packages: `specs`, or the project's own dependencies when none. */
+export function npmInstall(dir: string, specs: string[] = []): Promise<string> {
+  return runOk('npm', ['install', ...specs, ...NPM_FLAGS], dir, 120_000);
+}
+
+/**
+ * Pack the workspace packages/`name` (built by `npm run build` at the
+ * root) into `dest`, as npm would publish it; resolves with the tarball's path.
+ */
+export async function packWorkspace(name: string, dest: string): Promise<string> {
+  const dir = join(ROOT, 'packages', name);
+  const { main } = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { main: string };
+  if (!existsSync(join(dir, main))) throw new Error(`packages/${name}/${main} is missing: run \`npm run build\` first`);
+  const output = await runOk('npm', ['pack', '--ignore-scripts', '--silent', '--pack-destination', dest], dir);
+  return join(dest, output.trim().split('\n').pop()!);
+}
+
 /**
  * Copy fixture `name` into `work/name` and install the tarball into it with
  * the fixture's own dependencies, from npm's cache where it has them. The
@@ -59,8 +76,8 @@ const NPM_FLAGS = ['--prefer-offline', '--no-audit', '--no-fund', '--no-package-
 export async function installFixture(name: string, work: string, tarball: string, dependenciesFirst = false): Promise<string> {
   const dir = join(work, name);
   cpSync(join(FIXTURES, name), dir, { recursive: true, filter: (src) => !/[\\/](node_modules|build|build-require)$/.test(src) });
-  if (dependenciesFirst) await runOk('npm', ['install', ...NPM_FLAGS], dir, 120_000);
-  await runOk('npm', ['install', tarball, ...NPM_FLAGS], dir, 120_000);
+  if (dependenciesFirst) await npmInstall(dir);
+  await npmInstall(dir, [tarball]);
   return dir;
 }
 

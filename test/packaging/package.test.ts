@@ -8,7 +8,7 @@
  * middleware.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { exportTargets, installedVersion, installFixture, ROOT, run, runOk } from './fixture-projects.js';
@@ -41,18 +41,57 @@ test('publint (strict) and arethetypeswrong find no problem', () => {
   expect(checkOutput).not.toMatch(/💀|❌|⚠️|Resolution failed/);
 });
 
-test('the tarball holds the builds and nothing else, and every export target', () => {
-  const files = execFileSync('tar', ['-tzf', tarball], { encoding: 'utf8' })
+/** The paths in the tarball, without npm's `package/` prefix. */
+const tarballFiles = (): string[] =>
+  execFileSync('tar', ['-tzf', tarball], { encoding: 'utf8' })
     .split('\n')
     .filter(Boolean)
     .map((path) => path.replace(/^package\//, ''));
-  const stray = files.filter((path) => !/^(dist\/(cjs|esm)\/|miniprogram_dist\/|package\.json$|README\.md$|SECURITY\.md$|LICENSE)/.test(path));
+
+test('the tarball holds the builds and nothing else, and every export target', () => {
+  const files = tarballFiles();
+  const stray = files.filter((path) => !/^(dist\/(cjs|esm|miniprogram)\/|package\.json$|README\.md$|SECURITY\.md$|LICENSE)/.test(path));
   expect(stray).toEqual([]);
   expect(files.filter((path) => /\.ts$/.test(path) && !/\.d\.ts$/.test(path))).toEqual([]);
-  expect(files.some((path) => path.includes('/test/') || path.startsWith('dist/cjs/src/miniprogram/'))).toBe(false);
+  expect(files.some((path) => path.includes('/test/'))).toBe(false);
   const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as Parameters<typeof exportTargets>[0];
   for (const target of exportTargets(pkg)) expect(files).toContain(target);
 });
+
+test('express-wechat-session/miniprogram is still the client: a copy of its build, from require and import, typed for NodeNext', async () => {
+  const client = readdirSync(join(ROOT, 'packages', 'miniprogram', 'miniprogram_dist')).sort();
+  expect(
+    tarballFiles()
+      .filter((path) => path.startsWith('dist/miniprogram/'))
+      .sort(),
+  ).toEqual(client.map((name) => `dist/miniprogram/${name}`));
+  const code = (loader: string) => `${loader}.then((m) => console.log(typeof m.createMiniProgramClient, typeof m.MiniProgramClientError))`;
+  const fromRequire = await runOk(process.execPath, ['-e', code(`Promise.resolve(require('express-wechat-session/miniprogram'))`)], dirs.cjs);
+  const fromImport = await runOk(process.execPath, ['--input-type=module', '-e', code(`import('express-wechat-session/miniprogram')`)], dirs.cjs);
+  expect([fromRequire.trim(), fromImport.trim()]).toEqual(['function function', 'function function']);
+
+  const dir = dirs['.typescript'];
+  symlinkSync(join(ROOT, 'node_modules', 'miniprogram-api-typings'), join(dir, 'node_modules', 'miniprogram-api-typings'));
+  writeFileSync(
+    join(dir, 'miniprogram-consumer.mts'),
+    [
+      `import { createMiniProgramClient, MiniProgramClientError, type WxLike } from 'express-wechat-session/miniprogram';`,
+      `declare const shim: WxLike;`,
+      `const api = createMiniProgramClient({ wx: shim, baseUrl: 'http://127.0.0.1:3000' });`,
+      `const phone = await api.getPhoneNumber({ errMsg: 'getPhoneNumber:ok', code: 'c' });`,
+      `const text: string = phone.countryCode;`,
+      `// @ts-expect-error countryCode is a string`,
+      `const wrong: number = phone.countryCode;`,
+      `// @ts-expect-error the detail always carries errMsg`,
+      `void api.getPhoneNumber({ code: 'c' });`,
+      `const error = new MiniProgramClientError('WECHAT_PHONE_RETRY', 'tap again', 401);`,
+      `export { text, wrong, error };`,
+    ].join('\n'),
+  );
+  // skipLibCheck: miniprogram-api-typings redeclares `console` and some DOM types, as in any project using it.
+  const options = ['--noEmit', '--strict', '--skipLibCheck', '--module', 'nodenext', '--moduleResolution', 'nodenext', '--target', 'es2022'];
+  await runOk(process.execPath, [join(dir, 'node_modules', 'typescript', 'bin', 'tsc'), ...options, 'miniprogram-consumer.mts'], dir);
+}, 60_000);
 
 test('CommonJS on Express 4 with memcached logs in, with redis not installed', async () => {
   expect(installedVersion(dirs.cjs, 'express')).toMatch(/^4\./);

@@ -1,7 +1,9 @@
 // Type-level check (run by `tsc --noEmit` in the test command): the mini-program
-// client knows exactly the codes the server answers with, no more and no fewer.
+// client (packages/miniprogram) knows exactly the codes the server answers with,
+// no more and no fewer. It lives here, beside the server, because the client
+// package depends on nothing of the server.
+import type { ServerErrorCode } from '../../packages/miniprogram/src/errors.js';
 import type { WechatErrorCode } from '../../src/index.js';
-import type { ServerErrorCode } from '../../src/miniprogram/errors.js';
 
 type Equal<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
 

@@ -1,12 +1,13 @@
 /**
- * The mini-program side of express-wechat-session. In a mini-program it is
- * what `require('express-wechat-session')` gives after "Build npm"; in Node
- * or a browser it is `express-wechat-session/miniprogram`, with a `wx`-like
- * object passed in.
+ * The mini-program side of express-wechat-session, a package of its own
+ * with no dependencies. In a mini-program it is what
+ * `require('express-wechat-session-miniprogram')` gives after "Build npm";
+ * in Node or a browser it is the same name, with a `wx`-like object passed
+ * in. The server package re-exports it as `express-wechat-session/miniprogram`.
  *
  * @example
  * ```js
- * const { createMiniProgramClient } = require('express-wechat-session');
+ * const { createMiniProgramClient } = require('express-wechat-session-miniprogram');
  * const api = createMiniProgramClient({ baseUrl: 'https://api.example.com' });
  * const me = await api.request({ url: '/api/me' });
  * ```

@@ -6,7 +6,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { StandInApi, StandInFaultMode, StandInFaultOptions } from '../../src/testing/types.js';
-import { createMiniProgramClient, type MiniProgramClient, type MiniProgramClientOptions } from '../../src/miniprogram/index.js';
+import { createMiniProgramClient, type MiniProgramClient, type MiniProgramClientOptions } from '../../packages/miniprogram/src/index.js';
 import { requireBuild, startExample } from '../examples/run-example.js';
 import { createWxShim, type SentRequest, type WxShim } from './wx-shim.js';
 

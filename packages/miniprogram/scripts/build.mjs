@@ -1,7 +1,7 @@
-// Builds the mini-program client (src/miniprogram) into miniprogram_dist/:
-// ES2017 CommonJS without comments for the mini-program's size budget, then
-// the declarations with their documentation. WeChat DevTools' "Build npm"
-// copies this directory as it is, through the "miniprogram" field.
+// Builds the client (src/) into miniprogram_dist/: ES2017 CommonJS without
+// comments for the mini-program's size budget, then the declarations with
+// their documentation. WeChat DevTools' "Build npm" copies this directory as
+// it is, through the "miniprogram" field.
 import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const outDir = join(root, 'miniprogram_dist');
 const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
-const project = join(root, 'tsconfig.miniprogram.json');
+const project = join(root, 'tsconfig.json');
 
 function run(...args) {
   execFileSync(process.execPath, [tsc, '-p', project, ...args], { cwd: root, stdio: 'inherit' });

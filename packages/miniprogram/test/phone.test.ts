@@ -3,7 +3,7 @@
  * flows: the phone code, and the legacy ciphertext that only opens with the
  * session_key the server holds.
  */
-import { codeExchanges, newUser, useDemo, type Demo, type User } from './demo.js';
+import { codeExchanges, newUser, useDemo, type Demo, type User } from '../../../test/support/miniprogram-demo.js';
 
 let demo: Demo;
 let user: User;

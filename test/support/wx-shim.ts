@@ -7,7 +7,7 @@
  * network can be made slow. It uses nothing of Node, so a browser page can
  * use it too.
  */
-import type { StoredSession, WxCheckSessionOption, WxLike, WxLoginOption, WxRequestOption, WxRequestResult } from '../../src/miniprogram/index.js';
+import type { StoredSession, WxCheckSessionOption, WxLike, WxLoginOption, WxRequestOption, WxRequestResult } from '../../packages/miniprogram/src/index.js';
 
 export interface WxShimOptions {
   /** The only origin (and prefix) `wx.request` may reach. */

@@ -14,7 +14,7 @@ import type { LogoutOptions, MiniProgramClient, MiniProgramClientOptions } from 
  *
  * @example
  * ```js
- * const { createMiniProgramClient } = require('express-wechat-session');
+ * const { createMiniProgramClient } = require('express-wechat-session-miniprogram');
  * const api = createMiniProgramClient({ baseUrl: 'https://api.example.com' });
  * const me = await api.request({ url: '/api/me' }); // logs in first if needed
  * // <button open-type="getPhoneNumber" bindgetphonenumber="onPhone">

@@ -4,9 +4,9 @@
  * shared by every refused request, errors passed through, logout.
  */
 import { createServer } from 'node:net';
-import { createMiniProgramClient } from '../../src/miniprogram/index.js';
-import { codeExchanges, useDemo, type Demo, type User } from './demo.js';
-import { createWxShim } from './wx-shim.js';
+import { createMiniProgramClient } from '../src/index.js';
+import { codeExchanges, useDemo, type Demo, type User } from '../../../test/support/miniprogram-demo.js';
+import { createWxShim } from '../../../test/support/wx-shim.js';
 
 let demo: Demo;
 let user: User;
