@@ -14,6 +14,8 @@ const CLIENT_FACING: Record<number, WechatErrorCode> = {
   45009: 'WECHAT_RATE_LIMITED',
   41008: 'WECHAT_BAD_REQUEST',
   61003: 'WECHAT_APP_UNAUTHORIZED',
+  268490003: 'WECHAT_SIGNATURE_INVALID',
+  268490009: 'WECHAT_SESSION_KEY_MISMATCH',
 };
 
 const MESSAGES: Partial<Record<WechatErrorCode, string>> = {
@@ -25,6 +27,8 @@ const MESSAGES: Partial<Record<WechatErrorCode, string>> = {
   WECHAT_UPSTREAM_ERROR: 'WeChat answered with an error',
   WECHAT_BAD_REQUEST: 'The code is missing',
   WECHAT_APP_UNAUTHORIZED: 'This mini-program has not authorized the platform, or revoked it',
+  WECHAT_SIGNATURE_INVALID: 'WeChat refused a signature of this call (virtual payment: pay_sig or the user-state signature)',
+  WECHAT_SESSION_KEY_MISMATCH: 'WeChat holds no live session_key for this user: log in again (wx.login)',
 };
 
 /** Messages where the phone-number code differs from the login code. */

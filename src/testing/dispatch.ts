@@ -11,6 +11,7 @@ import { corpNamed, getToken, wecomJscode2session } from './routes-wecom.js';
 import { checkSession, getUserPhoneNumber, resetUserSessionKey, tokenAppId } from './routes-wxa.js';
 import { checkEncryptedMsg, getUserEncryptKey, getUserRiskRank } from './routes-business.js';
 import { signed } from './routes-signed.js';
+import { cancelCurrencyPay, currencyPay, queryUserBalance } from './routes-xpay.js';
 import type { RouteRequest, StandInState } from './state.js';
 import type { StandInApi, WechatStandIn } from './types.js';
 
@@ -36,6 +37,9 @@ const API_ROUTES: ReadonlyMap<string, ApiRoute> = new Map<string, ApiRoute>([
   ['/sns/component/jscode2session', { api: 'component/jscode2session', handle: componentJscode2session, owner: named }],
   ['/cgi-bin/gettoken', { api: 'gettoken', handle: getToken, owner: corpNamed }],
   ['/cgi-bin/miniprogram/jscode2session', { api: 'wecom/jscode2session', handle: wecomJscode2session, owner: corpNamed }],
+  ['/xpay/query_user_balance', { api: 'xpay/query_user_balance', handle: queryUserBalance, owner: tokenAppId }],
+  ['/xpay/currency_pay', { api: 'xpay/currency_pay', handle: currencyPay, owner: tokenAppId }],
+  ['/xpay/cancel_currency_pay', { api: 'xpay/cancel_currency_pay', handle: cancelCurrencyPay, owner: tokenAppId }],
 ]);
 
 /** What the request handler works with. */

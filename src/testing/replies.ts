@@ -28,6 +28,11 @@ export const ERRMSG: Readonly<Record<number, string>> = {
   61003: 'component is not authorized by this account',
   87008: 'invalid sig_method',
   87009: 'invalid signature',
+  268490001: 'openid error',
+  268490002: 'request field error',
+  268490004: 'repeated operation',
+  268490005: 'order already refunded',
+  268490006: 'insufficient token balance',
 };
 
 /** `{ errcode, errmsg: "<message>, rid: <rid>" }` with HTTP 200. */

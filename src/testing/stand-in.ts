@@ -73,7 +73,10 @@ function closeServer(server: Server, timers: Timers): Promise<void> {
  * with a secret (the four that support it signed and encrypted for an app
  * given `apiSecurity`, see `generateApiSecurityKeys`); `sns/component/jscode2session` for the apps that authorized a
  * third-party platform; and WeCom's `cgi-bin/gettoken` and
- * `cgi-bin/miniprogram/jscode2session` for a corp. It answers errcodes with
+ * `cgi-bin/miniprogram/jscode2session` for a corp; and virtual payment's
+ * `xpay/query_user_balance`, `xpay/currency_pay` and `xpay/cancel_currency_pay`
+ * for an app given `virtualPayment` (both signatures checked). It sends
+ * message pushes to a URL a test names (`sendPush`). It answers errcodes with
  * HTTP 200 and successes in WeChat's shapes; codes and tokens are bound to
  * their app, single-use codes expire, each login code rotates the user's
  * session_key, and it can be told to fail.

@@ -2,9 +2,12 @@
  * The apps, third-party platform and WeCom corp a stand-in serves, each with
  * its own users and tokens, built from the options and checked.
  */
+import type { VirtualPaymentKeys } from '../xpay/signatures.js';
 import { StandInSecurity } from './api-security.js';
+import { type PushSettings, pushSettings } from './push-build.js';
 import type { TokenBook } from './state-tokens.js';
 import { UserBook } from './state-users.js';
+import { TokenLedger, xpayKeys } from './state-xpay.js';
 import type { StandInAppInput, StandInComponentInput, StandInWecomInput, WechatStandInOptions } from './types-options.js';
 
 /**
@@ -28,6 +31,12 @@ export interface AppState {
   risk: Map<string, { rank: number; unionId: number }>;
   /** `getuserencryptkey` keys per openid, newest last. */
   encryptKeys: Map<string, EncryptKeyInfo[]>;
+  /** How pushes to the app are signed and encrypted, when given. */
+  push?: PushSettings;
+  /** The AppKeys that check `pay_sig` on the `xpay` APIs, when given. */
+  xpay?: VirtualPaymentKeys;
+  /** Token balances and payments of the `xpay` APIs. */
+  ledger: TokenLedger;
 }
 
 /** One key of the encrypted network channel, as `getuserencryptkey` lists it. */
@@ -78,22 +87,32 @@ function idList(value: unknown, name: string): string[] {
   return value.map((id, i) => nonEmpty(id, undefined, `${name}[${i}]`));
 }
 
+/** What a secret app (the main one, or one of `apps`) may have besides its AppSecret. */
+type SecretAppInput = Partial<{ appId: unknown; appSecret: unknown }> & Pick<StandInAppInput, 'apiSecurity' | 'push' | 'virtualPayment'>;
+
+/** The state an app with a secret starts from, its options checked (`name` prefixes the option names in errors). */
+function secretApp(input: SecretAppInput, appId: string, name: string): Partial<AppState> {
+  return {
+    appSecret: nonEmpty(input.appSecret, undefined, `${name}appSecret`),
+    security: input.apiSecurity && new StandInSecurity(input.apiSecurity, `${name}apiSecurity`),
+    push: input.push === undefined ? undefined : pushSettings(input.push, appId, `${name}push`),
+    xpay: xpayKeys(input.virtualPayment, `${name}virtualPayment`),
+  };
+}
+
 /** Every app served: the main one first, then `apps`, then the platform's. Throws on a repeated appid. */
 export function buildApps(options: WechatStandInOptions, main: { appId: string; appSecret: string }, tokens: NewTokenBook): Map<string, AppState> {
   const apps = new Map<string, AppState>();
-  const add = (appId: string, kind: AppKind, appSecret?: string, security?: StandInSecurity): void => {
+  const add = (appId: string, kind: AppKind, extras: Partial<AppState> = {}): void => {
     if (apps.has(appId)) throw new TypeError(`appid ${appId} is given more than once`);
-    const app: AppState = { appId, kind, users: new UserBook(), tokens: tokens(), risk: new Map(), encryptKeys: new Map() };
-    if (appSecret !== undefined) app.appSecret = appSecret;
-    if (security) app.security = security;
-    apps.set(appId, app);
+    apps.set(appId, { appId, kind, users: new UserBook(), tokens: tokens(), risk: new Map(), encryptKeys: new Map(), ledger: new TokenLedger(), ...extras });
   };
-  add(main.appId, 'secret', main.appSecret, options.apiSecurity && new StandInSecurity(options.apiSecurity, 'apiSecurity'));
+  add(main.appId, 'secret', secretApp({ ...options, appSecret: main.appSecret }, main.appId, ''));
   if (options.apps !== undefined && !Array.isArray(options.apps)) throw new TypeError('apps must be an array of { appId, appSecret }');
   (options.apps ?? []).forEach((app, i) => {
-    const entry = (app ?? {}) as Partial<{ appId: unknown; appSecret: unknown; apiSecurity: StandInAppInput['apiSecurity'] }>;
-    const security = entry.apiSecurity && new StandInSecurity(entry.apiSecurity, `apps[${i}].apiSecurity`);
-    add(nonEmpty(entry.appId, undefined, `apps[${i}].appId`), 'secret', nonEmpty(entry.appSecret, undefined, `apps[${i}].appSecret`), security);
+    const entry: SecretAppInput = app ?? {};
+    const appId = nonEmpty(entry.appId, undefined, `apps[${i}].appId`);
+    add(appId, 'secret', secretApp(entry, appId, `apps[${i}].`));
   });
   const component: Partial<StandInComponentInput> = options.component ?? {};
   for (const appId of idList(component.authorized, 'component.authorized')) add(appId, 'authorized');

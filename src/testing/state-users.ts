@@ -11,6 +11,8 @@ export interface StandInUser {
   unionid?: string;
   blocked: boolean;
   sessionKey: string;
+  /** Set once the session_key expired at WeChat (`expireSessionKey`); the next login clears it. */
+  expired?: boolean;
 }
 
 /** What a login changes about a user; absent fields keep their earlier values. */
@@ -57,8 +59,22 @@ export class UserBook {
     else if (update.unionid !== undefined) user.unionid = update.unionid;
     if (update.blocked !== undefined) user.blocked = update.blocked;
     user.sessionKey = newSessionKey();
+    delete user.expired;
     this.#users.set(openid, user);
     return user;
+  }
+
+  /**
+   * The user's session_key expires at WeChat: it is replaced by one nobody
+   * holds, so nothing signed with the old one passes, and the `xpay` APIs
+   * answer 268490009 until the next login.
+   */
+  expire(openid: string): boolean {
+    const user = this.#users.get(openid);
+    if (!user) return false;
+    user.sessionKey = newSessionKey();
+    user.expired = true;
+    return true;
   }
 
   /** Give a known user a new session_key and return it. */

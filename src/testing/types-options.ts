@@ -2,8 +2,23 @@
  * Options of `startWechatStandIn`: the apps, third-party platform and WeCom corp it serves.
  */
 import type { StandInApiSecurityInput } from './api-security.js';
+import type { StandInPushInput } from './types-push.js';
 
 export type { StandInApiSecurityInput };
+
+/**
+ * An app's virtual-payment (虚拟支付) AppKeys: the `xpay` APIs check `pay_sig`
+ * with `appKey` for env 0 and `sandboxAppKey` for env 1.
+ *
+ * @example
+ * ```ts
+ * const wechat = await startWechatStandIn({ virtualPayment: { appKey: 'live-app-key', sandboxAppKey: 'sandbox-app-key' } });
+ * ```
+ */
+export interface StandInVirtualPaymentInput {
+  appKey: string;
+  sandboxAppKey?: string;
+}
 
 /**
  * A further mini-program the stand-in serves with its own AppSecret.
@@ -18,6 +33,10 @@ export interface StandInAppInput {
   appSecret: string;
   /** The app's API security: its signable calls must then be signed and encrypted, and are answered sealed. */
   apiSecurity?: StandInApiSecurityInput;
+  /** How `sendPush` signs (and encrypts) pushes to this app. */
+  push?: StandInPushInput;
+  /** The AppKeys its `xpay` APIs check `pay_sig` with. */
+  virtualPayment?: StandInVirtualPaymentInput;
 }
 
 /**
@@ -87,6 +106,10 @@ export interface WechatStandInOptions {
   accessTokenTtlSeconds?: number;
   /** The main app's API security (see {@link StandInAppInput.apiSecurity}); `generateApiSecurityKeys().standIn`. */
   apiSecurity?: StandInApiSecurityInput;
+  /** The main app's message-push settings (see {@link StandInAppInput.push}). */
+  push?: StandInPushInput;
+  /** The main app's virtual-payment AppKeys (see {@link StandInAppInput.virtualPayment}). */
+  virtualPayment?: StandInVirtualPaymentInput;
   /** More mini-programs with secrets, besides the main app. */
   apps?: readonly StandInAppInput[];
   /** A third-party platform and the mini-programs it knows. */

@@ -1,7 +1,19 @@
 /**
  * Public types of the local WeChat stand-in server.
  */
-export type { StandInAppInput, StandInComponentInput, StandInWecomInput, WechatStandInOptions } from './types-options.js';
+export type { StandInAppInput, StandInComponentInput, StandInVirtualPaymentInput, StandInWecomInput, WechatStandInOptions } from './types-options.js';
+export type { StandInFaultMode, StandInFaultOptions } from './types-faults.js';
+export type {
+  StandInPushFormat,
+  StandInPushInput,
+  StandInPushMessage,
+  StandInPushMode,
+  StandInPushOptions,
+  StandInPushReceipt,
+  StandInPushValue,
+} from './types-push.js';
+import type { StandInFaultMode, StandInFaultOptions } from './types-faults.js';
+import type { StandInPushMessage, StandInPushOptions, StandInPushReceipt } from './types-push.js';
 
 /**
  * The WeChat APIs the stand-in answers, as named in {@link WechatStandIn.calls}.
@@ -24,7 +36,10 @@ export type StandInApi =
   | 'getuserencryptkey'
   | 'component/jscode2session'
   | 'gettoken'
-  | 'wecom/jscode2session';
+  | 'wecom/jscode2session'
+  | 'xpay/query_user_balance'
+  | 'xpay/currency_pay'
+  | 'xpay/cancel_currency_pay';
 
 /**
  * Every {@link StandInApi}, in a fixed order.
@@ -47,6 +62,9 @@ export const STAND_IN_APIS: readonly StandInApi[] = [
   'component/jscode2session',
   'gettoken',
   'wecom/jscode2session',
+  'xpay/query_user_balance',
+  'xpay/currency_pay',
+  'xpay/cancel_currency_pay',
 ];
 
 /**
@@ -132,40 +150,6 @@ export interface StandInWecomUserInput {
 }
 
 /**
- * How faulted calls answer:
- * - `'busy'`: `{"errcode":-1,"errmsg":"system error"}`;
- * - `'slow'`: the normal answer after `delayMs` (default 3000);
- * - `'hang'`: no answer until the stand-in closes;
- * - `'garbage'`: HTTP 200 with an HTML body;
- * - `'http500'`: HTTP 500;
- * - `'reset'`: the socket is destroyed;
- * - `{ errcode, errmsg? }`: that errcode with HTTP 200.
- *
- * @example
- * ```ts
- * standIn.fail({ errcode: 45011 }, { api: 'jscode2session', times: 1 }); // the next login is rate-limited
- * ```
- */
-export type StandInFaultMode = 'busy' | 'slow' | 'hang' | 'garbage' | 'http500' | 'reset' | { errcode: number; errmsg?: string };
-
-/**
- * Which calls a fault applies to.
- *
- * @example
- * ```ts
- * standIn.fail('slow', { api: 'getuserphonenumber', delayMs: 6000 }); // past the client's timeout
- * ```
- */
-export interface StandInFaultOptions {
-  /** Default `'all'`. */
-  api?: StandInApi | 'all';
-  /** How many calls answer with the fault. Default: every call until `heal()`. */
-  times?: number;
-  /** Delay of `'slow'`, in milliseconds. Default `3000`. */
-  delayMs?: number;
-}
-
-/**
  * A running stand-in; see `startWechatStandIn`.
  *
  * @example
@@ -237,6 +221,12 @@ export interface WechatStandIn {
   setRiskRank(openid: string, rank: number, opts?: { appId?: string; unionId?: number }): void;
   /** The next `times` (default 1) phone-number successes answer without `phone_info`. */
   omitPhoneInfo(times?: number): void;
+  /** Send a push to the app's message-push URL as WeChat does, signed (and encrypted) with the app's `push` settings. */
+  sendPush(url: string, message: StandInPushMessage, options?: StandInPushOptions): Promise<StandInPushReceipt>;
+  /** Set a user's token balance for the `xpay` APIs, per env (default 0). */
+  setTokenBalance(openid: string, balance: number, opts?: { appId?: string; env?: 0 | 1 }): void;
+  /** The user's session_key expires at WeChat: signatures with it fail, and `xpay` answers 268490009 until the next login. */
+  expireSessionKey(openid: string, opts?: { appId?: string }): void;
   /** Close the server and every open socket, hanging ones included. */
   close(): Promise<void>;
 }

@@ -80,6 +80,9 @@ describe('control endpoints', () => {
       'component/jscode2session': 0,
       gettoken: 0,
       'wecom/jscode2session': 0,
+      'xpay/query_user_balance': 0,
+      'xpay/currency_pay': 0,
+      'xpay/cancel_currency_pay': 0,
     });
   });
 

@@ -141,5 +141,8 @@ it('counts every call, failed ones included', async () => {
     'component/jscode2session': 0,
     gettoken: 0,
     'wecom/jscode2session': 0,
+    'xpay/query_user_balance': 0,
+    'xpay/currency_pay': 0,
+    'xpay/cancel_currency_pay': 0,
   });
 });
