@@ -1,5 +1,5 @@
 import type { StoreAdapterOptions, WechatStore } from '../src/store.js';
-import { requireMethods, resolvePrefix, wholeSeconds } from './adapter-options.js';
+import { adapterOptions, requireMethods, resolvePrefix, wholeSeconds } from './adapter-options.js';
 
 /**
  * What this adapter writes into the wrapped store: a session-shaped object around our value.
@@ -132,7 +132,7 @@ async function readValue(sessions: SessionStoreLike, sid: string): Promise<strin
  */
 export function expressSessionStore(sessions: SessionStoreLike, options: StoreAdapterOptions = {}): WechatStore {
   requireMethods('expressSessionStore', 'an express-session Store (get, set, destroy)', sessions, ['get', 'set', 'destroy']);
-  const prefix = resolvePrefix('expressSessionStore', options.prefix);
+  const prefix = resolvePrefix('expressSessionStore', adapterOptions('expressSessionStore', options, ['prefix']).prefix);
   const read = (sid: string) => readValue(sessions, sid);
   const write = (sid: string, wxs: string, ttlSeconds: number) => {
     const wrapped: WrappedSession = { cookie: cookieFor(ttlSeconds), wxs };

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { fail } from '../src/options/checks.js';
 
 /** Memcached's limit on key length, in bytes. */
 export const MEMCACHED_MAX_KEY_BYTES = 250;
@@ -13,12 +14,6 @@ const UNSAFE = /[\u0000-\u0020\u007f]/;
  * The memcached key for `prefix + key`: the key itself when it is short and
  * safe, otherwise `prefix + '~' + base64url(sha256(prefix + key))` (the same
  * every time, 44 bytes after the prefix).
- *
- * @example
- * ```ts
- * memcachedKey('wxs:', 'wx1:s:abc');            // 'wxs:wx1:s:abc'
- * memcachedKey('wxs:', 'a key with spaces');    // 'wxs:~' + 43 base64url characters
- * ```
  */
 export function memcachedKey(prefix: string, key: string): string {
   const full = prefix + key;
@@ -28,32 +23,19 @@ export function memcachedKey(prefix: string, key: string): string {
 
 /**
  * Throws a `TypeError` unless `prefix` leaves room for a hashed key.
- *
- * @example
- * ```ts
- * checkMemcachedPrefix('wxs:'); // fine
- * ```
  */
 export function checkMemcachedPrefix(prefix: string): void {
   if (UNSAFE.test(prefix) || Buffer.byteLength(prefix) > MEMCACHED_MAX_KEY_BYTES - 44) {
-    throw new TypeError(
-      `memcachedStore: \`prefix\` must be at most ${MEMCACHED_MAX_KEY_BYTES - 44} bytes without spaces or control characters; got ${JSON.stringify(prefix)}`,
-    );
+    fail('prefix', `at most ${MEMCACHED_MAX_KEY_BYTES - 44} bytes without spaces or control characters`, JSON.stringify(prefix), 'memcachedStore');
   }
 }
 
 /** Longest TTL memcached reads as relative seconds; larger numbers are Unix times. */
-export const MEMCACHED_MAX_RELATIVE_TTL = 60 * 60 * 24 * 30;
+const MEMCACHED_MAX_RELATIVE_TTL = 60 * 60 * 24 * 30;
 
 /**
  * The expiry to send for `ttlSeconds`: relative up to 30 days, an absolute
  * Unix time beyond (memcached reads larger numbers that way).
- *
- * @example
- * ```ts
- * memcachedExpiry(60);              // 60
- * memcachedExpiry(90 * 86400, 0);   // 7776000 (Unix time, 90 days after the epoch)
- * ```
  */
 export function memcachedExpiry(ttlSeconds: number, nowMs = Date.now()): number {
   const seconds = Math.max(1, Math.ceil(ttlSeconds));

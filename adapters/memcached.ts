@@ -1,5 +1,5 @@
 import type { StoreAdapterOptions, WechatStore } from '../src/store.js';
-import { asText, requireMethods, resolvePrefix } from './adapter-options.js';
+import { adapterOptions, asText, requireMethods, resolvePrefix } from './adapter-options.js';
 import { checkMemcachedPrefix, memcachedExpiry, memcachedKey } from './memcached-key.js';
 
 /**
@@ -60,9 +60,10 @@ const METHODS = ['get', 'set', 'add', 'replace', 'delete', 'touch'] as const;
  * ```
  */
 export function memcachedStore(options: MemcachedStoreOptions): WechatStore {
-  const client = options?.client;
-  requireMethods('memcachedStore', 'a memjs client from memjs.Client.create()', client, METHODS);
-  const prefix = resolvePrefix('memcachedStore', options.prefix);
+  const given = adapterOptions('memcachedStore', options, ['client', 'prefix']) as Partial<MemcachedStoreOptions>;
+  requireMethods('memcachedStore', 'a memjs client from memjs.Client.create()', given.client, METHODS);
+  const client = given.client as MemjsClientLike;
+  const prefix = resolvePrefix('memcachedStore', given.prefix);
   checkMemcachedPrefix(prefix);
   const keyOf = (key: string) => memcachedKey(prefix, key);
   return {

@@ -56,12 +56,6 @@ const MAX_ROUNDS = 3;
  * ahead. Older: one background `PING` renews it while reads still go ahead.
  * Past `maxStaleness`: reads wait for a fresh answer, and fail when none
  * comes (the library's store timeout then answers 503).
- *
- * @example
- * ```ts
- * const proof = new FreshnessProof(() => client.ping(), 1000);
- * await proof.ready();
- * ```
  */
 export class FreshnessProof {
   #provenAt = Number.NEGATIVE_INFINITY;
@@ -136,12 +130,6 @@ function checkPhase(): (task: () => void) => void {
 /**
  * The guard for `client`'s client-side cache, or `undefined` for a client
  * without one (ioredis, or node-redis without `clientSideCache`).
- *
- * @example
- * ```ts
- * const guard = guardClientSideCache(client, 1000);
- * const value = guard ? await guard.read(() => client.get(key)) : await client.get(key);
- * ```
  */
 export function guardClientSideCache(client: unknown, maxStaleness: number): CacheGuard | undefined {
   const redis = client as CachingClient;

@@ -1,5 +1,6 @@
 import type { StoreAdapterOptions, WechatStore } from '../src/store.js';
-import { asText, resolvePrefix, wholeSeconds } from './adapter-options.js';
+import { Description, fail } from '../src/options/checks.js';
+import { adapterOptions, asText, resolvePrefix, wholeSeconds } from './adapter-options.js';
 import { guardClientSideCache } from './redis-client-cache.js';
 
 /**
@@ -115,14 +116,12 @@ function dialectOf(client: unknown): Dialect {
     if (isNodeRedis(c)) return nodeRedis(c);
     if (isIoRedis(c)) return ioRedis(c);
   }
-  throw new TypeError(`redisStore: \`client\` must be ${ACCEPTED}; got ${describe(client)}`);
+  return fail('client', ACCEPTED, new Description(describe(client)), 'redisStore');
 }
 
 function staleness(value: unknown): number {
   if (value === undefined) return 1000;
-  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {
-    throw new TypeError(`redisStore: \`maxStaleness\` must be a positive number of milliseconds; got ${String(value)}`);
-  }
+  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) fail('maxStaleness', 'a positive number of milliseconds', value, 'redisStore');
   return value;
 }
 
@@ -152,10 +151,11 @@ function staleness(value: unknown): number {
  * ```
  */
 export function redisStore(options: RedisStoreOptions): RedisWechatStore {
-  const client = options?.client;
-  const dialect = dialectOf(client);
-  const prefix = resolvePrefix('redisStore', options.prefix);
-  const guard = guardClientSideCache(client, staleness(options.maxStaleness));
+  const given = adapterOptions('redisStore', options, ['client', 'prefix', 'maxStaleness']) as Partial<RedisStoreOptions>;
+  const dialect = dialectOf(given.client);
+  const client = given.client as RedisClientLike;
+  const prefix = resolvePrefix('redisStore', given.prefix);
+  const guard = guardClientSideCache(client, staleness(given.maxStaleness));
   const read = (key: string): Promise<unknown> => client.get(key);
   const get = guard ? (key: string) => guard.read(() => read(key)) : read;
   const wrote = guard ? guard.wrote : (): void => undefined;

@@ -5,13 +5,26 @@
 import { readFileSync } from 'node:fs';
 
 const REPORT = 'reports/mutation/mutation.json';
+
+// The source carries no `// Stryker disable` comment: a mutant that cannot change behaviour is
+// accepted here, by a floor lowered by its weight in its file, with the reason it survives.
+//
+// src/http/token-transport.ts (90 less 2 of 126 mutants: 88)
+//   - `if (name.length !== 13 && name.length !== headerLength) continue` made `false`: it only
+//     skips names of neither length, which the two name comparisons below refuse as well.
+//   - withoutOws's `first === 32 || … ? value.replace(OWS, '') : value` made `true`: the replace
+//     it skips would find nothing to trim.
+// src/session/key-lock.ts (85 less 3 of 28 mutants: 78)
+//   - `Date.now() >= deadline` made `>`: one millisecond more or less of waiting.
+//   - `sleep(5 + Math.random() * 20)` made `5 - …` or `Math.random() / 20`: how long to sleep
+//     between tries (a negative delay is a 1 ms timer), not whether to try again.
 const FLOORS = [
   ['src/crypto/', 90],
   ['src/session/token.ts', 90],
-  ['src/http/token-transport.ts', 90],
+  ['src/http/token-transport.ts', 88],
   ['src/http/body.ts', 85],
   ['src/session/manager.ts', 85],
-  ['src/session/key-lock.ts', 85],
+  ['src/session/key-lock.ts', 78],
 ];
 
 const DETECTED = new Set(['Killed', 'Timeout']);

@@ -168,15 +168,3 @@ export class StoreUnavailableError extends WechatError {
 export function badRequest(field: string, message: string): WechatError {
   return new WechatError('WECHAT_BAD_REQUEST', message, { field });
 }
-
-/**
- * True for an error of this package (a {@link WechatError} or a subclass).
- *
- * @example
- * ```ts
- * app.use((err, req, res, next) => (isWechatError(err) ? res.status(err.status).json(err) : next(err)));
- * ```
- */
-export function isWechatError(value: unknown): value is WechatError {
-  return value instanceof WechatError;
-}

@@ -1,3 +1,4 @@
+import { isThenable } from './async.js';
 import type { WechatErrorCode } from './errors.js';
 import { errorFields, type WechatLogger } from './log.js';
 
@@ -88,12 +89,6 @@ function hookFailed(log: WechatLogger, type: WechatEventName, err: unknown): voi
 
 /**
  * Build the emitter for a set of callbacks (validated by the options).
- *
- * @example
- * ```ts
- * const emit = createEmitter({ login: (e) => audit(e) }, logger);
- * emit('login', { openid, ms: 12 });
- * ```
  */
 export function createEmitter(handlers: WechatEventHandlers | undefined, log: WechatLogger): Emit {
   return function emit<K extends WechatEventName>(type: K, fields: EventFields<K>): void {
@@ -103,9 +98,7 @@ export function createEmitter(handlers: WechatEventHandlers | undefined, log: We
     if (!handler) return;
     try {
       const result = handler({ type, ...fields } as WechatEventMap[K]);
-      if (result && typeof (result as Promise<unknown>).then === 'function') {
-        (result as Promise<unknown>).then(undefined, (err: unknown) => hookFailed(log, type, err));
-      }
+      if (isThenable(result)) result.then(undefined, (err: unknown) => hookFailed(log, type, err));
     } catch (err) {
       hookFailed(log, type, err);
     }

@@ -29,18 +29,13 @@ export function defaultLogger(): WechatLogger {
 /**
  * False when `log.debug` is the library's own no-op (the default logger and
  * `logger: false`), so a debug line that costs work to build can be skipped.
- *
- * @example
- * ```ts
- * if (debugEnabled(log)) log.debug({ event: 'phone', phone: maskPhone(phone) }, 'phone number read');
- * ```
  */
 export function debugEnabled(log: WechatLogger): boolean {
   return log.debug !== noop;
 }
 
 /** A logger that drops everything (`logger: false`). */
-export function silentLogger(): WechatLogger {
+function silentLogger(): WechatLogger {
   return { debug: noop, info: noop, warn: noop, error: noop };
 }
 

@@ -1,20 +1,10 @@
-import { StoreUnavailableError, WechatError } from '../errors.js';
+import { StoreUnavailableError } from '../errors.js';
+import { parseJsonObject } from '../json.js';
 import { errorFields, type WechatLogger } from '../log.js';
 import type { GuardedStore } from '../session/guarded-store.js';
 import { withKeyLock } from '../session/key-lock.js';
-import { TOKEN_INVALID_ERRCODES } from './errcodes.js';
-import type { HttpSettings } from './http.js';
+import type { WechatHttp } from './http.js';
 import type { TokenSource } from './token-source.js';
-
-/**
- * `stable`: `POST /cgi-bin/stable_token` (default). `classic`: `GET /cgi-bin/token`.
- *
- * @example
- * ```ts
- * const wechat = wechatSession({ appId, appSecret, accessToken: 'classic' }); // only if nothing else fetches tokens for the app
- * ```
- */
-export type AccessTokenMode = 'stable' | 'classic';
 
 /** A token fresh from WeChat, and the seconds it lives. */
 export interface FetchedToken {
@@ -59,18 +49,8 @@ interface Pending {
 }
 
 function parseCached(value: string | null | undefined): Cached | undefined {
-  if (!value) return undefined;
-  try {
-    const parsed = JSON.parse(value) as Partial<Cached>;
-    return typeof parsed.t === 'string' && typeof parsed.e === 'number' ? (parsed as Cached) : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-/** Whether WeChat refused the token itself (by default 40001, 40014, 42001). */
-export function isStaleTokenError(err: unknown, errcodes: ReadonlySet<number> = TOKEN_INVALID_ERRCODES): err is WechatError & { errcode: number } {
-  return err instanceof WechatError && err.errcode !== undefined && errcodes.has(err.errcode);
+  const parsed = value ? parseJsonObject(value) : undefined;
+  return typeof parsed?.t === 'string' && typeof parsed.e === 'number' ? { t: parsed.t, e: parsed.e } : undefined;
 }
 
 /**
@@ -89,11 +69,10 @@ export class AccessTokenManager implements TokenSource {
   readonly #key: string;
   readonly #lockKey: string;
   readonly #settings: AccessTokenSettings;
-  readonly #http: HttpSettings;
-  /** How many times this process fetched a token from WeChat. */
+  readonly #http: WechatHttp;
   fetches = 0;
 
-  constructor(http: HttpSettings, settings: AccessTokenSettings) {
+  constructor(http: WechatHttp, settings: AccessTokenSettings) {
     this.#http = http;
     this.#settings = settings;
     this.#key = settings.kind.key;
@@ -104,6 +83,10 @@ export class AccessTokenManager implements TokenSource {
     return this.#http.log;
   }
 
+  get staleErrcodes(): ReadonlySet<number> | undefined {
+    return this.#settings.kind.staleErrcodes;
+  }
+
   /** A valid access_token, from this process, the store, or WeChat. */
   get(): Promise<string> {
     const local = this.#local;
@@ -111,28 +94,13 @@ export class AccessTokenManager implements TokenSource {
     return this.#refresh(undefined);
   }
 
-  /**
-   * Run `call` with a token; when WeChat says the token is stale
-   * (40001/40014/42001), drop it (only if it is still the cached one),
-   * get a fresh one and run `call` once more.
-   */
-  async withToken<T>(call: (token: string) => Promise<T>): Promise<T> {
-    const token = await this.get();
-    try {
-      return await call(token);
-    } catch (err) {
-      if (!isStaleTokenError(err, this.#settings.kind.staleErrcodes)) throw err;
-      this.#log.info({ event: 'access_token.rejected', key: this.#key, errcode: err.errcode }, 'WeChat refused the access_token');
-      return call(await this.replace(token));
-    }
-  }
-
-  /** Drop `failed` wherever it is still the cached token and resolve a different, fresh one. */
-  replace(failed: string): Promise<string> {
+  /** Drop `stale` wherever it is still the cached token and resolve a different, fresh one. */
+  replace(stale: string, errcode: number): Promise<string> {
+    this.#log.info({ event: 'access_token.rejected', key: this.#key, errcode }, 'WeChat refused the access_token');
     const local = this.#local;
-    if (local && local.t !== failed && local.e > this.#settings.now()) return Promise.resolve(local.t); // replaced already
-    if (local?.t === failed) this.#local = undefined;
-    return this.#refresh(failed);
+    if (local && local.t !== stale && local.e > this.#settings.now()) return Promise.resolve(local.t); // replaced already
+    if (local?.t === stale) this.#local = undefined;
+    return this.#refresh(stale);
   }
 
   /** One refresh at a time per process; a refresh for another reason is waited for, then judged. */

@@ -1,25 +1,18 @@
 import { createHash } from 'node:crypto';
 import { repairBase64 } from '../crypto/base64.js';
 import { WechatError } from '../errors.js';
-import type { HttpSettings, WechatCall, WechatJson } from './http.js';
-import { type ApiSecurity, callSigned } from './signed-call.js';
-import type { TokenSource } from './token-source.js';
-
-/** What one app's business calls need. */
-export interface BusinessCallParts {
-  http: HttpSettings;
-  tokens: TokenSource;
-  security: ApiSecurity | undefined;
-  appId: string;
-}
+import type { AppCalls } from './app-calls.js';
+import type { WechatCall, WechatJson } from './http.js';
+import { callSigned } from './signed-call.js';
+import { withToken } from './token-source.js';
 
 /**
  * One business call with the app's access_token in its query (fetched,
  * and refreshed and retried once when WeChat says it expired), signed
  * when the app has API security.
  */
-export function callBusiness(parts: BusinessCallParts, call: Omit<WechatCall, 'envelope'>): Promise<WechatJson> {
-  return parts.tokens.withToken((token) => callSigned(parts.http, parts.security, parts.appId, { ...call, query: { access_token: token, ...call.query } }));
+export function callBusiness(calls: AppCalls, call: Omit<WechatCall, 'envelope'>): Promise<WechatJson> {
+  return withToken(calls.tokens, (token) => callSigned(calls, { ...call, query: { access_token: token, ...call.query } }));
 }
 
 /**
@@ -37,11 +30,11 @@ export function encryptedMsgHash(encryptedData: string): string {
  * days (`POST /wxa/business/checkencryptedmsg`). `vaild: false` (sic) or
  * errcode 1 (not found) is `{ valid: false }`; other failures reject.
  */
-export async function checkEncryptedData(parts: BusinessCallParts, encryptedData: string): Promise<{ valid: boolean; createTime?: number }> {
+export async function checkEncryptedData(calls: AppCalls, encryptedData: string): Promise<{ valid: boolean; createTime?: number }> {
   if (typeof encryptedData !== 'string' || !encryptedData)
     throw new WechatError('WECHAT_BAD_REQUEST', '`encryptedData` must be a non-empty string', { field: 'encryptedData' });
   try {
-    const body = await callBusiness(parts, {
+    const body = await callBusiness(calls, {
       api: 'checkencryptedmsg',
       method: 'POST',
       path: '/wxa/business/checkencryptedmsg',
@@ -87,12 +80,12 @@ export interface RiskRank {
 }
 
 /** Ask WeChat the user's risk rank (`POST /wxa/getuserriskrank`). */
-export async function getUserRiskRank(parts: BusinessCallParts, query: RiskRankQuery): Promise<RiskRank> {
-  const body = await callBusiness(parts, {
+export async function getUserRiskRank(calls: AppCalls, query: RiskRankQuery): Promise<RiskRank> {
+  const body = await callBusiness(calls, {
     api: 'getuserriskrank',
     method: 'POST',
     path: '/wxa/getuserriskrank',
-    body: { appid: parts.appId, openid: query.openid, scene: query.scene, client_ip: query.clientIp },
+    body: { appid: calls.appId, openid: query.openid, scene: query.scene, client_ip: query.clientIp },
   });
   const rank = body.risk_rank;
   if (typeof rank !== 'number' || !Number.isInteger(rank) || rank < 0 || rank > 4) {

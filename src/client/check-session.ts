@@ -1,10 +1,11 @@
 import { WechatError } from '../errors.js';
-import { callWechat, type HttpSettings } from './http.js';
+import type { AppCalls } from './app-calls.js';
+import { callWechat } from './http.js';
 import { loginStateQuery } from './login-state.js';
-import type { TokenSource } from './token-source.js';
+import { withToken } from './token-source.js';
 
 /** errcode of `wxa/checksession` for a session_key that is not the user's live one. */
-export const SESSION_KEY_DEAD_ERRCODE = 87009;
+const SESSION_KEY_DEAD_ERRCODE = 87009;
 
 /**
  * Ask WeChat whether a session_key is still the user's live one
@@ -12,11 +13,11 @@ export const SESSION_KEY_DEAD_ERRCODE = 87009;
  * base64 text, message = "")`). Resolves `true` for 0 and `false` for 87009
  * (dead or replaced key); any other answer rejects with a typed error.
  */
-export async function checkSessionKey(http: HttpSettings, tokens: TokenSource, openid: string, sessionKey: string): Promise<boolean> {
+export async function checkSessionKey(calls: AppCalls, openid: string, sessionKey: string): Promise<boolean> {
   const signed = loginStateQuery(openid, sessionKey);
   try {
-    await tokens.withToken((token) =>
-      callWechat(http, {
+    await withToken(calls.tokens, (token) =>
+      callWechat(calls.http, {
         api: 'checksession',
         method: 'GET',
         path: '/wxa/checksession',

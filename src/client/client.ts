@@ -1,34 +1,17 @@
-import { createEmitter } from '../events.js';
-import { describeError, libraryLogger } from '../log.js';
-import { DEFAULTS } from '../option-defaults.js';
-import { parseClientOptions, type WechatClientOptions } from '../options.js';
-import { GuardedStore } from '../session/guarded-store.js';
+import { parseClientOptions } from '../options/parse.js';
+import type { WechatClientOptions } from '../options/types.js';
+import { createRuntime } from '../runtime.js';
 import type { WechatPhone } from '../types.js';
+import { type AppCalls, appCalls } from './app-calls.js';
+import { checkEncryptedData, getUserRiskRank, type RiskRank, type RiskRankQuery } from './business.js';
 import { checkSessionKey } from './check-session.js';
 import type { Code2SessionResult } from './code2session.js';
-import type { HttpSettings } from './http.js';
-import { redeemPhoneCode, type PhoneCodeOptions } from './phone.js';
-import { reported } from './reported.js';
-import type { ApiSecurity } from './signed-call.js';
-import { type BusinessCallParts, checkEncryptedData, getUserRiskRank, type RiskRank, type RiskRankQuery } from './business.js';
 import { EncryptKeyCache, type UserEncryptKey } from './encrypt-key.js';
+import { wechatHttp } from './http.js';
+import { type PhoneCodeOptions, redeemPhoneCode } from './phone.js';
+import { reported } from './reported.js';
 import { resetSessionKey } from './reset-session-key.js';
-import type { TokenSource } from './token-source.js';
-
-export type { WechatClientOptions };
-import { appClientParts, ClientParts, httpSettings } from './client-parts.js';
-
-export { appClientParts, ClientParts, httpSettings, type PlatformTokens } from './client-parts.js';
-
-/**
- * WeChat's API origin, the default `apiBaseUrl`.
- *
- * @example
- * ```ts
- * const apiBaseUrl = process.env.WECHAT_API_BASE_URL ?? DEFAULT_API_BASE_URL;
- * ```
- */
-export const DEFAULT_API_BASE_URL = DEFAULTS.apiBaseUrl;
+import { withToken } from './token-source.js';
 
 /**
  * WeChat's server APIs for mini-programs, usable without Express. Errors
@@ -39,39 +22,21 @@ export const DEFAULT_API_BASE_URL = DEFAULTS.apiBaseUrl;
  *
  * @example
  * ```ts
- * const wx = new WechatClient({ appId, appSecret, store: redisStore({ client }) });
+ * const wx = createWechatClient({ appId, appSecret, store: redisStore({ client }) });
  * const { openid } = await wx.code2Session(code);
  * const token = await wx.getAccessToken();
  * ```
  */
 export class WechatClient {
   readonly appId: string;
-  readonly #http: HttpSettings;
-  readonly #tokens: TokenSource;
-  readonly #login: (code: string) => Promise<Code2SessionResult>;
-  readonly #security: ApiSecurity | undefined;
+  readonly #calls: AppCalls;
   readonly #encryptKeys: EncryptKeyCache;
 
-  constructor(options: WechatClientOptions | ClientParts) {
-    let parts: ClientParts;
-    if (options instanceof ClientParts) parts = options;
-    else {
-      const config = parseClientOptions(options);
-      const log = libraryLogger(config.logger);
-      const emit = createEmitter({}, log);
-      const store =
-        options.store &&
-        new GuardedStore(options.store, config.storeTimeout, (operation, timedOut, cause) =>
-          emit('storeError', { operation, timedOut, cause: describeError(cause) }),
-        );
-      parts = appClientParts(config, config, store, httpSettings(config, config, log, emit));
-    }
-    this.appId = parts.appId;
-    this.#http = parts.http;
-    this.#tokens = parts.tokens;
-    this.#login = parts.login;
-    this.#security = parts.security;
-    this.#encryptKeys = new EncryptKeyCache(parts.now);
+  /** @internal Built by {@link createWechatClient}, or by `wechatSession` for each app it serves. */
+  constructor(calls: AppCalls) {
+    this.appId = calls.appId;
+    this.#calls = calls;
+    this.#encryptKeys = new EncryptKeyCache(calls.now);
   }
 
   /**
@@ -84,7 +49,7 @@ export class WechatClient {
    * ```
    */
   code2Session(code: string): Promise<Code2SessionResult> {
-    return reported(this.#http, 'jscode2session', () => this.#login(code));
+    return reported(this.#calls.http, 'jscode2session', () => this.#calls.login(code));
   }
 
   /**
@@ -98,7 +63,7 @@ export class WechatClient {
    * ```
    */
   getPhoneNumber(code: string, options: PhoneCodeOptions = {}): Promise<WechatPhone> {
-    return reported(this.#http, 'getuserphonenumber', () => redeemPhoneCode(this.#business, code, options));
+    return reported(this.#calls.http, 'getuserphonenumber', () => redeemPhoneCode(this.#calls, code, options));
   }
 
   /**
@@ -111,7 +76,7 @@ export class WechatClient {
    * ```
    */
   getAccessToken(): Promise<string> {
-    return reported(this.#http, 'access_token', () => this.#tokens.get());
+    return reported(this.#calls.http, 'access_token', () => this.#calls.tokens.get());
   }
 
   /**
@@ -129,7 +94,7 @@ export class WechatClient {
    * ```
    */
   withAccessToken<T>(call: (accessToken: string) => Promise<T>): Promise<T> {
-    return this.#tokens.withToken(call);
+    return withToken(this.#calls.tokens, call);
   }
 
   /**
@@ -142,7 +107,7 @@ export class WechatClient {
    * ```
    */
   checkSessionKey(openid: string, sessionKey: string): Promise<boolean> {
-    return reported(this.#http, 'checksession', () => checkSessionKey(this.#http, this.#tokens, openid, sessionKey));
+    return reported(this.#calls.http, 'checksession', () => checkSessionKey(this.#calls, openid, sessionKey));
   }
 
   /**
@@ -156,11 +121,7 @@ export class WechatClient {
    * ```
    */
   resetSessionKey(openid: string, sessionKey: string): Promise<void> {
-    return reported(this.#http, 'resetusersessionkey', () => resetSessionKey(this.#http, this.#tokens, openid, sessionKey));
-  }
-
-  get #business(): BusinessCallParts {
-    return { http: this.#http, tokens: this.#tokens, security: this.#security, appId: this.appId };
+    return reported(this.#calls.http, 'resetusersessionkey', () => resetSessionKey(this.#calls, openid, sessionKey));
   }
 
   /**
@@ -173,7 +134,7 @@ export class WechatClient {
    * ```
    */
   checkEncryptedData(encryptedData: string): Promise<{ valid: boolean; createTime?: number }> {
-    return reported(this.#http, 'checkencryptedmsg', () => checkEncryptedData(this.#business, encryptedData));
+    return reported(this.#calls.http, 'checkencryptedmsg', () => checkEncryptedData(this.#calls, encryptedData));
   }
 
   /**
@@ -186,7 +147,7 @@ export class WechatClient {
    * ```
    */
   getUserRiskRank(query: RiskRankQuery): Promise<RiskRank> {
-    return reported(this.#http, 'getuserriskrank', () => getUserRiskRank(this.#business, query));
+    return reported(this.#calls.http, 'getuserriskrank', () => getUserRiskRank(this.#calls, query));
   }
 
   /**
@@ -200,12 +161,12 @@ export class WechatClient {
    * ```
    */
   getUserEncryptKey(session: { openid: string; sessionKey: string }): Promise<UserEncryptKey[]> {
-    return reported(this.#http, 'getuserencryptkey', () => this.#encryptKeys.get(this.#business, session));
+    return reported(this.#calls.http, 'getuserencryptkey', () => this.#encryptKeys.get(this.#calls, session));
   }
 
   /** How many access tokens this process fetched from WeChat through this client. */
   get accessTokenFetches(): number {
-    return this.#tokens.fetches;
+    return this.#calls.tokens.fetches;
   }
 }
 
@@ -216,7 +177,7 @@ export class WechatClient {
  *
  * @example
  * ```ts
- * import { createWechatClient } from 'express-wechat-session';
+ * import { createWechatClient } from 'express-wechat-session/client';
  * import { redisStore } from 'express-wechat-session/adapters/redis';
  *
  * const wx = createWechatClient({ appId, appSecret, store: redisStore({ client }) });
@@ -224,5 +185,7 @@ export class WechatClient {
  * ```
  */
 export function createWechatClient(options: WechatClientOptions): WechatClient {
-  return new WechatClient(options);
+  const { app, ...config } = parseClientOptions(options);
+  const runtime = createRuntime(config, config.store);
+  return new WechatClient(appCalls(app, wechatHttp(config.http, runtime), config, runtime.store));
 }

@@ -1,6 +1,6 @@
 import { WechatError } from '../errors.js';
-import { callWechat, type HttpSettings, type WechatJson } from './http.js';
-import type { TokenSource } from './token-source.js';
+import { callWechat, type WechatHttp, type WechatJson } from './http.js';
+import { type TokenSource, withToken } from './token-source.js';
 
 /**
  * What WeChat's `jscode2session` answers for a login code: the user's identity
@@ -25,7 +25,7 @@ const SESSION_KEY_SHAPE = /^[A-Za-z0-9+/]{22}==$/;
  * else (CR/LF, NUL, `:` that could reach into the store's key space, a
  * 100 KB value) makes the answer unusable: 502, and nothing is stored.
  */
-export const WECHAT_ID_SHAPE = /^[A-Za-z0-9_-]{1,64}$/;
+const WECHAT_ID_SHAPE = /^[A-Za-z0-9_-]{1,64}$/;
 
 const unusable = (api: string, what: string): WechatError => new WechatError('WECHAT_UPSTREAM_ERROR', `WeChat ${api} answered without a usable ${what}`);
 
@@ -47,7 +47,7 @@ function identityOf(api: string, body: WechatJson): Code2SessionResult {
  * these days, and may add `expires_in`), its openid and any unionid of
  * {@link WECHAT_ID_SHAPE}.
  */
-export async function code2Session(http: HttpSettings, credentials: { appId: string; appSecret: string }, code: string): Promise<Code2SessionResult> {
+export async function code2Session(http: WechatHttp, credentials: { appId: string; appSecret: string }, code: string): Promise<Code2SessionResult> {
   const body = await callWechat(http, {
     api: 'jscode2session',
     method: 'GET',
@@ -64,11 +64,11 @@ export async function code2Session(http: HttpSettings, credentials: { appId: str
  * `WECHAT_APP_UNAUTHORIZED`.
  */
 export async function componentCode2Session(
-  http: HttpSettings,
+  http: WechatHttp,
   app: { appId: string; componentAppId: string; componentToken: TokenSource },
   code: string,
 ): Promise<Code2SessionResult> {
-  const body = await app.componentToken.withToken((token) =>
+  const body = await withToken(app.componentToken, (token) =>
     callWechat(http, {
       api: 'component/jscode2session',
       method: 'GET',

@@ -1,6 +1,7 @@
 import { LRUCache } from 'lru-cache';
 import { WechatError } from '../errors.js';
-import { type BusinessCallParts, callBusiness } from './business.js';
+import type { AppCalls } from './app-calls.js';
+import { callBusiness } from './business.js';
 import { loginStateQuery } from './login-state.js';
 
 /**
@@ -47,11 +48,11 @@ export class EncryptKeyCache {
     this.#now = now;
   }
 
-  async get(parts: BusinessCallParts, session: { openid: string; sessionKey: string }): Promise<UserEncryptKey[]> {
+  async get(calls: AppCalls, session: { openid: string; sessionKey: string }): Promise<UserEncryptKey[]> {
     const signed = loginStateQuery(session?.openid, session?.sessionKey);
     const cached = this.#keys.get(signed.openid);
     if (cached && cached.until > this.#now()) return cached.keys.map((k) => ({ ...k }));
-    const body = await callBusiness(parts, {
+    const body = await callBusiness(calls, {
       api: 'getuserencryptkey',
       method: 'POST',
       path: '/wxa/business/getuserencryptkey',

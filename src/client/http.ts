@@ -1,26 +1,22 @@
 import { WechatError } from '../errors.js';
+import type { Emit } from '../events.js';
+import { parseJsonObject } from '../json.js';
 import type { WechatLogger } from '../log.js';
+import type { HttpSettings } from '../options/config.js';
 import { AnswerTooLarge, MAX_ANSWER_BYTES, readCapped } from './answer-body.js';
 import { errcodeToError } from './errcodes.js';
-import type { Emit } from '../events.js';
-import type { CallLimiter } from './limiter.js';
+import { CallLimiter } from './limiter.js';
 
-export interface HttpSettings {
-  baseUrl: string;
-  /** Where a call goes once more when it could not reach `baseUrl` at all; undefined for none. */
-  backupBaseUrl: string | undefined;
-  /** Per attempt, ms. */
-  timeout: number;
-  /** Extra attempts after a busy (-1), 5xx or network failure. */
-  retries: number;
-  /** First backoff delay, ms; doubles each retry, with jitter. */
-  retryDelay: number;
-  fetch: typeof fetch;
+/** One client's way to WeChat: its HTTP settings, with its log, the emitter of its failures and the limiter of its calls. */
+export interface WechatHttp extends HttpSettings {
   log: WechatLogger;
-  /** Bounds the calls under way at once and those waiting for a place. */
-  limiter: CallLimiter;
-  /** Where a failed call is reported (`upstreamError`), by the client that made it. */
   emit: Emit;
+  limiter: CallLimiter;
+}
+
+/** A client's way to WeChat over `settings`, with a call limiter of its own. */
+export function wechatHttp(settings: HttpSettings, runtime: { log: WechatLogger; emit: Emit }): WechatHttp {
+  return { ...settings, log: runtime.log, emit: runtime.emit, limiter: new CallLimiter(settings.maxConcurrentCalls, settings.maxQueuedCalls) };
 }
 
 export interface WechatCall {
@@ -74,7 +70,7 @@ function refusedRedirect(err: unknown): boolean {
 /** Why an attempt was aborted: it ran past its timeout (a `TimeoutError`, as `AbortSignal.timeout` would say). */
 const timedOut = (): DOMException => new DOMException('The operation timed out', 'TimeoutError');
 
-async function attempt(settings: HttpSettings, call: WechatCall, url: string): Promise<WechatJson | Attempt> {
+async function attempt(settings: WechatHttp, call: WechatCall, url: string): Promise<WechatJson | Attempt> {
   // A timer of our own, cleared as soon as the answer is read: `AbortSignal.timeout` would leave one
   // running (and a signal alive) for the whole timeout after every call.
   const controller = new AbortController();
@@ -86,7 +82,7 @@ async function attempt(settings: HttpSettings, call: WechatCall, url: string): P
   }
 }
 
-async function exchangeOnce(settings: HttpSettings, call: WechatCall, url: string, signal: AbortSignal): Promise<WechatJson | Attempt> {
+async function exchangeOnce(settings: WechatHttp, call: WechatCall, url: string, signal: AbortSignal): Promise<WechatJson | Attempt> {
   let response: Response;
   const urlpath = url.split('?')[0]!;
   const sealed = call.envelope?.seal(urlpath);
@@ -134,17 +130,12 @@ async function exchangeOnce(settings: HttpSettings, call: WechatCall, url: strin
 
 /** A plain answer's JSON object; an upstream error for anything else. */
 export function parseAnswer(api: string, status: number, text: string): WechatJson {
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    throw upstream(api, `unparsable answer (HTTP ${status})`);
-  }
-  if (json === null || typeof json !== 'object' || Array.isArray(json)) throw upstream(api, 'answer is not a JSON object');
-  return json as WechatJson;
+  const json = parseJsonObject(text);
+  if (!json) throw upstream(api, `answer is not a JSON object (HTTP ${status})`);
+  return json;
 }
 
-function backoff(settings: HttpSettings, retry: number): Promise<void> {
+function backoff(settings: WechatHttp, retry: number): Promise<void> {
   const base = settings.retryDelay * 2 ** retry;
   const delay = Math.min(base * (0.5 + Math.random()), 5000);
   return new Promise((resolve) => setTimeout(resolve, delay));
@@ -157,7 +148,7 @@ function backoff(settings: HttpSettings, retry: number): Promise<void> {
  * redirects and answers over {@link MAX_ANSWER_BYTES} are never retried here.
  * Each attempt takes a place in the client's {@link CallLimiter} first.
  */
-export async function callWechat(settings: HttpSettings, call: WechatCall): Promise<WechatJson> {
+export async function callWechat(settings: WechatHttp, call: WechatCall): Promise<WechatJson> {
   const query = call.query ? `?${new URLSearchParams(call.query).toString()}` : '';
   const url = `${settings.baseUrl}${call.path}${query}`;
   let backup = settings.backupBaseUrl && `${settings.backupBaseUrl}${call.path}${query}`;

@@ -16,25 +16,15 @@ const busy = (api: string): WechatError =>
  * anything is sent, so a burst of logins opens a bounded number of sockets.
  */
 export class CallLimiter {
-  readonly maxActive: number;
-  readonly maxQueued: number;
+  readonly #maxActive: number;
+  readonly #maxQueued: number;
   #active = 0;
   /** Insertion-ordered: the first entry is the oldest waiter, and one that gives up leaves in O(1). */
   readonly #waiting = new Set<Waiter>();
 
   constructor(maxActive: number, maxQueued: number) {
-    this.maxActive = maxActive;
-    this.maxQueued = maxQueued;
-  }
-
-  /** Calls running now. */
-  get active(): number {
-    return this.#active;
-  }
-
-  /** Calls waiting for a place now. */
-  get queued(): number {
-    return this.#waiting.size;
+    this.#maxActive = maxActive;
+    this.#maxQueued = maxQueued;
   }
 
   /** Run `task` once a place is free; `api` names the call in the error of one refused. */
@@ -48,11 +38,11 @@ export class CallLimiter {
   }
 
   #enter(api: string, maxWaitMs: number): Promise<void> | undefined {
-    if (this.#active < this.maxActive) {
+    if (this.#active < this.#maxActive) {
       this.#active += 1;
       return undefined;
     }
-    if (this.#waiting.size >= this.maxQueued) return Promise.reject(busy(api));
+    if (this.#waiting.size >= this.#maxQueued) return Promise.reject(busy(api));
     return new Promise((resolve, reject) => {
       const waiter: Waiter = {
         start: () => {

@@ -1,7 +1,8 @@
 import { checkWatermark } from '../crypto/decrypt.js';
 import { WechatError } from '../errors.js';
 import type { WechatPhone } from '../types.js';
-import { type BusinessCallParts, callBusiness } from './business.js';
+import type { AppCalls } from './app-calls.js';
+import { callBusiness } from './business.js';
 
 /**
  * Shape a phone payload (from getuserphonenumber or a decrypted legacy
@@ -27,7 +28,15 @@ export function normalizePhone(info: unknown): WechatPhone | undefined {
   };
 }
 
-/** Optional checks when redeeming a phone code. */
+/**
+ * Optional checks when redeeming a phone code.
+ *
+ * @example
+ * ```ts
+ * const options: PhoneCodeOptions = { openid: req.wechat!.openid };
+ * const phone = await getWechatClient(wechat).getPhoneNumber(code, options);
+ * ```
+ */
 export interface PhoneCodeOptions {
   /** The user the code must belong to; WeChat refuses a code of another user (40029). */
   openid?: string;
@@ -39,11 +48,11 @@ export interface PhoneCodeOptions {
  * (refreshed and retried once on 40001/40014/42001), checking the
  * watermark appid. An ok answer without `phone_info` is an upstream error.
  */
-export async function redeemPhoneCode(parts: BusinessCallParts, code: string, options: PhoneCodeOptions = {}): Promise<WechatPhone> {
+export async function redeemPhoneCode(calls: AppCalls, code: string, options: PhoneCodeOptions = {}): Promise<WechatPhone> {
   if (typeof code !== 'string' || code.length === 0 || code.length > 256) {
     throw new WechatError('WECHAT_BAD_REQUEST', '`code` must be the code from getPhoneNumber', { field: 'code' });
   }
-  const body = await callBusiness(parts, {
+  const body = await callBusiness(calls, {
     api: 'getuserphonenumber',
     method: 'POST',
     path: '/wxa/business/getuserphonenumber',
@@ -54,6 +63,6 @@ export async function redeemPhoneCode(parts: BusinessCallParts, code: string, op
   if (!info || !phone) {
     throw new WechatError('WECHAT_UPSTREAM_ERROR', 'WeChat getuserphonenumber answered ok without a usable phone_info');
   }
-  if (info.watermark !== undefined) checkWatermark(info, parts.appId);
+  if (info.watermark !== undefined) checkWatermark(info, calls.appId);
   return phone;
 }

@@ -1,5 +1,5 @@
 import { WechatApiError, WechatError, type WechatErrorCode } from '../errors.js';
-import type { HttpSettings } from './http.js';
+import type { WechatHttp } from './http.js';
 
 /** Errors that mean WeChat failed us (not the client): reported as `upstreamError`. */
 const UPSTREAM_CODES: ReadonlySet<WechatErrorCode> = new Set([
@@ -15,7 +15,7 @@ const UPSTREAM_CODES: ReadonlySet<WechatErrorCode> = new Set([
  * happens: an error that means WeChat (or our standing with it) failed is
  * emitted as `upstreamError`, with WeChat's errcode and how long it took.
  */
-export async function reported<T>(http: HttpSettings, api: string, operation: () => Promise<T>): Promise<T> {
+export async function reported<T>(http: WechatHttp, api: string, operation: () => Promise<T>): Promise<T> {
   const started = performance.now();
   try {
     return await operation();

@@ -1,6 +1,7 @@
-import { callWechat, type HttpSettings } from './http.js';
+import type { AppCalls } from './app-calls.js';
+import { callWechat } from './http.js';
 import { loginStateQuery } from './login-state.js';
-import type { TokenSource } from './token-source.js';
+import { withToken } from './token-source.js';
 
 /**
  * Have WeChat replace a user's session_key (`GET /wxa/resetusersessionkey`,
@@ -9,10 +10,10 @@ import type { TokenSource } from './token-source.js';
  * then on. Resolves when WeChat confirmed; the new key is not kept (the
  * user's next login brings it).
  */
-export async function resetSessionKey(http: HttpSettings, tokens: TokenSource, openid: string, sessionKey: string): Promise<void> {
+export async function resetSessionKey(calls: AppCalls, openid: string, sessionKey: string): Promise<void> {
   const signed = loginStateQuery(openid, sessionKey);
-  await tokens.withToken((token) =>
-    callWechat(http, {
+  await withToken(calls.tokens, (token) =>
+    callWechat(calls.http, {
       api: 'resetusersessionkey',
       method: 'GET',
       path: '/wxa/resetusersessionkey',

@@ -2,7 +2,7 @@ import type { ApiSecurityKeys } from '../crypto/api-security-keys.js';
 import { openAnswer, sealRequest, UnverifiedAnswer } from '../crypto/api-security.js';
 import { WechatError } from '../errors.js';
 import type { WechatLogger } from '../log.js';
-import { callWechat, type CallEnvelope, type HttpSettings, parseAnswer, type WechatCall, type WechatJson } from './http.js';
+import { callWechat, type CallEnvelope, parseAnswer, type WechatCall, type WechatHttp, type WechatJson } from './http.js';
 
 /** One app's API security: its keys and the clock that stamps requests and judges answers. */
 export class ApiSecurity {
@@ -65,7 +65,10 @@ function unsignedRefusal(api: string, headers: Headers, text: string): WechatJso
  * verify is 502 `WECHAT_UPSTREAM_ERROR`; WeChat's 40234 (signature refused)
  * is 502 `WECHAT_UPSTREAM_ERROR` with that errcode.
  */
-export function callSigned(http: HttpSettings, security: ApiSecurity | undefined, appId: string, call: WechatCall): Promise<WechatJson> {
+export function callSigned(
+  { http, security, appId }: { http: WechatHttp; security: ApiSecurity | undefined; appId: string },
+  call: WechatCall,
+): Promise<WechatJson> {
   if (!security) return callWechat(http, call);
   const { access_token: accessToken, ...queryParams } = call.query ?? {};
   const bodyParams = call.body && typeof call.body === 'object' ? (call.body as Record<string, unknown>) : {};

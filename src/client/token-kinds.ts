@@ -1,6 +1,7 @@
 import { WechatError } from '../errors.js';
-import type { AccessTokenMode, FetchedToken, TokenKind } from './access-token.js';
-import { callWechat, type HttpSettings, type WechatJson } from './http.js';
+import type { AccessTokenMode } from '../options/types.js';
+import type { FetchedToken, TokenKind } from './access-token.js';
+import { callWechat, type WechatHttp, type WechatJson } from './http.js';
 
 function fetched(api: string, body: WechatJson): FetchedToken {
   const token = body.access_token;
@@ -16,7 +17,7 @@ function fetched(api: string, body: WechatJson): FetchedToken {
  * only): `POST /cgi-bin/stable_token` (`stable`) or `GET /cgi-bin/token`
  * (`classic`). Shared under `<appId>:at:<mode>`.
  */
-export function appTokens(http: HttpSettings, app: { appId: string; appSecret: string; mode: AccessTokenMode }): TokenKind {
+export function appTokens(http: WechatHttp, app: { appId: string; appSecret: string; mode: AccessTokenMode }): TokenKind {
   const { appId, appSecret, mode } = app;
   return {
     key: `${appId}:at:${mode}`,
@@ -39,7 +40,7 @@ const CORP_TOKEN_STALE: ReadonlySet<number> = new Set([40014, 42001]);
  * mini-program is linked to: `GET /cgi-bin/gettoken` on WeCom's API. Shared
  * under `<corpId>:ct`.
  */
-export function corpTokens(http: HttpSettings, corp: { corpId: string; corpSecret: string }): TokenKind {
+export function corpTokens(http: WechatHttp, corp: { corpId: string; corpSecret: string }): TokenKind {
   const { corpId, corpSecret } = corp;
   return {
     key: `${corpId}:ct`,

@@ -1,12 +1,32 @@
+import { withTimeout } from '../async.js';
 import { WechatError } from '../errors.js';
-import { isStaleTokenError } from './access-token.js';
+import { TOKEN_INVALID_ERRCODES } from './errcodes.js';
 
-/** What calls on an app's behalf need: a token, and a retry with a fresh one when WeChat says it is stale. */
+/** Where calls on an app's behalf get their token, and another when WeChat says one is stale. */
 export interface TokenSource {
   get(): Promise<string>;
-  withToken<T>(call: (token: string) => Promise<T>): Promise<T>;
+  /** A token other than `stale`, which WeChat refused with `errcode`. */
+  replace(stale: string, errcode: number): Promise<string>;
+  /** The errcodes by which WeChat says a token of this kind is stale; default 40001, 40014, 42001. */
+  readonly staleErrcodes?: ReadonlySet<number>;
   /** How many tokens this process fetched (or asked its provider for). */
   readonly fetches: number;
+}
+
+/** Whether WeChat refused the token itself (by default 40001, 40014, 42001). */
+function isStaleTokenError(err: unknown, errcodes: ReadonlySet<number> = TOKEN_INVALID_ERRCODES): err is WechatError & { errcode: number } {
+  return err instanceof WechatError && err.errcode !== undefined && errcodes.has(err.errcode);
+}
+
+/** Run `call` with a token from `source`; when WeChat says the token is stale, once more with another. */
+export async function withToken<T>(source: TokenSource, call: (token: string) => Promise<T>): Promise<T> {
+  const token = await source.get();
+  try {
+    return await call(token);
+  } catch (err) {
+    if (!isStaleTokenError(err, source.staleErrcodes)) throw err;
+    return call(await source.replace(token, err.errcode));
+  }
 }
 
 /**
@@ -43,35 +63,28 @@ export class ProvidedToken implements TokenSource {
     return token;
   }
 
-  async withToken<T>(call: (token: string) => Promise<T>): Promise<T> {
-    const token = await this.get();
-    try {
-      return await call(token);
-    } catch (err) {
-      if (!isStaleTokenError(err)) throw err;
-      if (this.#cached && (await this.#cached.token.catch(() => undefined)) === token) this.#cached = undefined;
-      return call(await this.get());
-    }
+  async replace(stale: string): Promise<string> {
+    if (this.#cached && (await this.#cached.token.catch(() => undefined)) === stale) this.#cached = undefined;
+    return this.get();
   }
 
   async #ask(): Promise<string> {
     this.fetches++;
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(
-        () => reject(new WechatError('WECHAT_UPSTREAM_TIMEOUT', `${this.#name} did not answer within ${this.#timeoutMs} ms`)),
-        this.#timeoutMs,
-      );
-    });
+    const timedOut = () => new WechatError('WECHAT_UPSTREAM_TIMEOUT', `${this.#name} did not answer within ${this.#timeoutMs} ms`);
     try {
-      const token = await Promise.race([Promise.resolve().then(this.#provide), timeout]);
+      const token = await withTimeout(Promise.resolve().then(this.#provide), this.#timeoutMs, timedOut);
       if (typeof token !== 'string' || !token) throw new WechatError('WECHAT_UPSTREAM_ERROR', `${this.#name} gave no token`);
       return token;
     } catch (err) {
       if (err instanceof WechatError) throw err;
       throw new WechatError('WECHAT_UPSTREAM_ERROR', `${this.#name} failed`, { cause: err });
-    } finally {
-      clearTimeout(timer);
     }
   }
 }
+
+/** The source of platform apps when no `authorizerAccessToken` was given: calls on their behalf cannot be made. */
+export const NO_AUTHORIZER_TOKEN: TokenSource = {
+  fetches: 0,
+  get: () => Promise.reject(new WechatError('WECHAT_CONFIG_ERROR', 'Set `authorizerAccessToken` to make calls on behalf of an authorized mini-program')),
+  replace: () => NO_AUTHORIZER_TOKEN.get(),
+};

@@ -1,7 +1,7 @@
 import { WechatError } from '../errors.js';
-import { callWechat, type HttpSettings } from './http.js';
+import { callWechat, type WechatHttp } from './http.js';
 import { reported } from './reported.js';
-import type { TokenSource } from './token-source.js';
+import { type TokenSource, withToken } from './token-source.js';
 
 /**
  * A WeCom member, as WeCom's jscode2session names them.
@@ -33,10 +33,11 @@ const USER_ID_SHAPE = /^[A-Za-z0-9_.@-]{1,64}$/;
  */
 export class WecomClient {
   readonly corpId: string;
-  readonly #http: HttpSettings;
+  readonly #http: WechatHttp;
   readonly #tokens: TokenSource;
 
-  constructor(corpId: string, http: HttpSettings, tokens: TokenSource) {
+  /** @internal Built by `wechatSession` for its `wecom` corp; use {@link getWecomClient}. */
+  constructor(corpId: string, http: WechatHttp, tokens: TokenSource) {
     this.corpId = corpId;
     this.#http = http;
     this.#tokens = tokens;
@@ -53,7 +54,7 @@ export class WecomClient {
   }
 
   async #code2Session(code: string): Promise<WecomIdentity> {
-    const body = await this.#tokens.withToken((token) =>
+    const body = await withToken(this.#tokens, (token) =>
       callWechat(this.#http, {
         api: 'wecom/jscode2session',
         method: 'GET',

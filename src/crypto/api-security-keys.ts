@@ -1,39 +1,11 @@
 import { createPrivateKey, createPublicKey, type KeyObject } from 'node:crypto';
-
-/**
- * The `apiSecurity` option of one mini-program (API 安全, set up in its admin console).
- *
- * @example
- * ```ts
- * const apiSecurity: ApiSecurityOptions = {
- *   aesKey: process.env.WECHAT_API_AES_KEY!, aesSn: process.env.WECHAT_API_AES_SN!,
- *   privateKey: process.env.WECHAT_API_PRIVATE_KEY!, rsaSn: process.env.WECHAT_API_RSA_SN!,
- *   platformPublicKey: process.env.WECHAT_API_PLATFORM_KEY!, platformSn: process.env.WECHAT_API_PLATFORM_SN!,
- * };
- * ```
- */
-export interface ApiSecurityOptions {
-  /** The AES256_GCM key: base64 of 32 bytes. */
-  aesKey: string;
-  /** The AES key's SN. */
-  aesSn: string;
-  /** The RSA private key (RSAwithSHA256), PKCS#1 or PKCS#8 PEM, as the console gives it. */
-  privateKey: string;
-  /** The RSA key's SN. */
-  rsaSn: string;
-  /** WeChat's platform certificate (X.509 PEM) or public key (PEM), to verify answers. */
-  platformPublicKey: string;
-  /** The platform certificate's SN. */
-  platformSn: string;
-}
+import { fail, nestedObject, secret } from '../options/checks.js';
 
 const AES_KEY = /^[A-Za-z0-9+/]{43}=$/;
 const SN = /^[A-Za-z0-9_-]{1,128}$/;
 const PRIVATE_PEM = /-----BEGIN [A-Z ]*PRIVATE KEY-----/;
 
-const refuse = (name: string, want: string): never => {
-  throw new TypeError(`express-wechat-session: \`${name}\` must be ${want}`);
-};
+const FIELDS = ['aesKey', 'aesSn', 'privateKey', 'rsaSn', 'platformPublicKey', 'platformSn'];
 
 /**
  * One app's API security keys, checked at start-up and kept in `#private`
@@ -49,29 +21,28 @@ export class ApiSecurityKeys {
 
   /** Check the option named `name` (e.g. `apps[0].apiSecurity`); throws a `TypeError` naming the part that is wrong. */
   constructor(value: unknown, name: string) {
-    if (value === null || typeof value !== 'object' || Array.isArray(value))
-      refuse(name, 'an object { aesKey, aesSn, privateKey, rsaSn, platformPublicKey, platformSn }');
-    const { aesKey, aesSn, privateKey, rsaSn, platformPublicKey, platformSn, ...rest } = value as Record<string, unknown>;
-    const unknown = Object.keys(rest)[0];
-    if (unknown !== undefined) refuse(`${name}.${unknown}`, 'left out (not an API security option)');
-    if (typeof aesKey !== 'string' || !AES_KEY.test(aesKey)) refuse(`${name}.aesKey`, 'the AES256_GCM key, base64 of 32 bytes (44 characters)');
+    const { aesKey, aesSn, privateKey, rsaSn, platformPublicKey, platformSn } = nestedObject(value, name, `an object { ${FIELDS.join(', ')} }`, FIELDS);
+    if (typeof aesKey !== 'string' || !AES_KEY.test(aesKey)) fail(`${name}.aesKey`, 'the AES256_GCM key, base64 of 32 bytes (44 characters)', secret(aesKey));
     for (const [field, sn] of [
       ['aesSn', aesSn],
       ['rsaSn', rsaSn],
       ['platformSn', platformSn],
     ] as const) {
-      if (typeof sn !== 'string' || !SN.test(sn)) refuse(`${name}.${field}`, 'the SN shown beside the key in the admin console');
+      if (typeof sn !== 'string' || !SN.test(sn)) fail(`${name}.${field}`, 'the SN shown beside the key in the admin console', secret(sn));
     }
     this.#aesKey = Buffer.from(aesKey as string, 'base64');
     this.#privateKey = readKey(
-      () => createPrivateKey({ key: privateKey as string, format: 'pem' }),
+      privateKey,
+      (key) => createPrivateKey({ key, format: 'pem' }),
       `${name}.privateKey`,
       'an RSA private key in PEM (PKCS#1 or PKCS#8)',
     );
     // Node derives a public key from a private one: refuse it here, where the fields were mixed up.
-    if (PRIVATE_PEM.test(String(platformPublicKey))) refuse(`${name}.platformPublicKey`, "WeChat's platform certificate or public key, not a private key");
+    if (PRIVATE_PEM.test(String(platformPublicKey)))
+      fail(`${name}.platformPublicKey`, "WeChat's platform certificate or public key, not a private key", secret(platformPublicKey));
     this.#platformKey = readKey(
-      () => createPublicKey({ key: platformPublicKey as string, format: 'pem' }),
+      platformPublicKey,
+      (key) => createPublicKey({ key, format: 'pem' }),
       `${name}.platformPublicKey`,
       "WeChat's platform certificate or public key in PEM",
     );
@@ -94,12 +65,12 @@ export class ApiSecurityKeys {
 }
 
 /** Read an RSA key; anything else (not a string, not PEM, another key type) is refused naming the option. */
-function readKey(read: () => KeyObject, name: string, want: string): KeyObject {
+function readKey(value: unknown, read: (pem: string) => KeyObject, name: string, want: string): KeyObject {
   try {
-    const key = read();
+    const key = read(value as string);
     if (key.asymmetricKeyType === 'rsa') return key;
   } catch {
     // refused below, as a key of another type is
   }
-  return refuse(name, want);
+  return fail(name, want, secret(value));
 }

@@ -1,4 +1,5 @@
 import { constants, createCipheriv, createDecipheriv, randomBytes, sign, verify } from 'node:crypto';
+import { parseJsonObject } from '../json.js';
 import type { ApiSecurityKeys } from './api-security-keys.js';
 
 /**
@@ -163,12 +164,7 @@ function openEnvelope(keys: ApiSecurityKeys, { urlpath, appId, text }: AnswerInp
 
 /** The JSON object `text` holds; anything else is refused for `reason`. */
 function parseObject(text: string, reason: UnverifiedReason, message: string): Record<string, unknown> {
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch {
-    // refused below, as any other text that is not an object
-  }
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) throw new UnverifiedAnswer(reason, message);
-  return value as Record<string, unknown>;
+  const value = parseJsonObject(text);
+  if (!value) throw new UnverifiedAnswer(reason, message);
+  return value;
 }

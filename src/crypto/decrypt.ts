@@ -27,7 +27,6 @@ function mismatch(cause?: unknown): WechatError {
 /** Strip strict PKCS#7 padding (1 to 16 bytes, each holding the count); throws when it is not there. */
 function unpad(padded: Buffer): Buffer {
   const count = padded[padded.length - 1] ?? 0;
-  // Stryker disable next-line ConditionalExpression: a last byte of 0 leaves a NUL after the JSON, which JSON.parse refuses too
   if (count < 1) throw new Error('bad padding');
   if (count > 16) throw new Error('bad padding');
   for (let i = padded.length - count; i < padded.length; i++) {

@@ -1,34 +1,15 @@
 import type { IncomingMessage } from 'node:http';
 import { badRequest, WechatError } from '../errors.js';
+import { parseJsonObject } from '../json.js';
 
 export type Fields = Record<string, unknown>;
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
-/** Default of the `bodyTimeout` option, ms. */
-export const DEFAULT_BODY_TIMEOUT = 10_000;
-
-/** Requests whose body was refused or cut off before it was read in full. */
-const abandoned = new WeakSet<IncomingMessage>();
-
-/**
- * Whether the body of `req` was refused or cut off before it arrived in
- * full: such a connection is closed after the answer rather than kept for
- * the rest of a body nobody will read.
- */
-export function bodyWasAbandoned(req: IncomingMessage): boolean {
-  return abandoned.has(req);
-}
-
-const PLAIN_JSON: { type: string; charset?: string } = Object.freeze({ type: 'application/json' });
-
 /** Media type and charset of a Content-Type header. */
 function contentType(req: IncomingMessage): { type: string; charset?: string } {
   const header = req.headers['content-type'];
   if (!header) return { type: '' };
-  // Stryker disable next-line ConditionalExpression,StringLiteral: the header wx.request sends, spared the parse below that reads it the same
-  if (header === 'application/json') return PLAIN_JSON; // what wx.request sends
-
   const [type, ...params] = header.split(';');
   const charset = params.map((p) => p.trim().toLowerCase()).find((p) => p.startsWith('charset='));
   return { type: type!.trim().toLowerCase(), charset: charset?.slice(8).replace(/"/g, '') };
@@ -57,18 +38,9 @@ function parseForm(text: string): Fields {
 
 function parseText(text: string, type: string): Fields {
   if (type === 'application/json' || type.endsWith('+json')) {
-    let parsed: unknown;
-    // Stryker disable BlockStatement: what does not parse is then refused by the object check, with the same code
-    try {
-      parsed = JSON.parse(text);
-    } catch {
-      throw badRequest('body', 'The body is not valid JSON');
-    }
-    // Stryker restore BlockStatement
-    if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
-      throw badRequest('body', 'The body must be a JSON object');
-    }
-    return parsed as Fields;
+    const parsed = parseJsonObject(text);
+    if (!parsed) throw badRequest('body', 'The body must be a JSON object');
+    return parsed;
   }
   if (type === 'application/x-www-form-urlencoded') return parseForm(text);
   if (type === '' && text.trim() === '') return Object.create(null) as Fields;
@@ -115,16 +87,7 @@ function readStream(req: IncomingMessage, limit: number, timeoutMs: number): Pro
  * parsed here (JSON or form-encoded, UTF-8, at most `limit` bytes, in full
  * within `timeoutMs`).
  */
-export async function readFields(req: IncomingMessage & { body?: unknown }, limit: number, timeoutMs = DEFAULT_BODY_TIMEOUT): Promise<Fields> {
-  try {
-    return await fieldsOf(req, limit, timeoutMs);
-  } catch (err) {
-    if (!req.complete) abandoned.add(req);
-    throw err;
-  }
-}
-
-async function fieldsOf(req: IncomingMessage & { body?: unknown }, limit: number, timeoutMs: number): Promise<Fields> {
+export async function readFields(req: IncomingMessage & { body?: unknown }, limit: number, timeoutMs: number): Promise<Fields> {
   const { body } = req;
   const { type, charset } = contentType(req);
   if (body !== null && typeof body === 'object' && !Buffer.isBuffer(body) && !unreadPlaceholder(req, body)) return body as Fields;

@@ -1,7 +1,8 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import { isThenable } from '../async.js';
 import { WechatError } from '../errors.js';
 import type { WechatRequestSession } from '../types.js';
-import { sendError } from './respond.js';
+import { AppFailure, failRequest, requestContext } from './middleware.js';
 
 /**
  * A request behind `requireWechatSession`, `wechatLogin` or `decryptPhone`: its session is there.
@@ -17,8 +18,9 @@ export type WechatRequest = Request & { wechat: WechatRequestSession };
 /**
  * Wrap a route handler that runs behind the session middleware: it gets
  * `req.wechat` typed as present (no `!`), and whatever it throws or rejects
- * with goes through the error path on Express 4 as on 5 — a `WechatError`
- * (a failed `save()`, say) is answered as JSON, anything else reaches
+ * with takes the middleware's own error path, on Express 4 as on 5: a
+ * `WechatError` (a failed `save()`, say) is logged and answered as JSON, or
+ * handed to `next(err)` with `passErrors`; anything else reaches
  * `next(err)`. A request with no session answers 401 `WECHAT_SESSION_REQUIRED`.
  *
  * @example
@@ -31,16 +33,14 @@ export type WechatRequest = Request & { wechat: WechatRequestSession };
  */
 export function wechatHandler(handler: (req: WechatRequest, res: Response, next: NextFunction) => unknown): RequestHandler {
   return function wechatHandler(req, res, next) {
-    const failed = (err: unknown): void => {
-      if (err instanceof WechatError && !res.headersSent) sendError(res, err);
-      else next(err);
-    };
+    const started = performance.now();
+    const failed = (err: unknown): void => failRequest(requestContext(req), res, next, err, started);
     if (!req.wechat) return failed(new WechatError('WECHAT_SESSION_REQUIRED', 'Log in first: this route needs a session'));
     try {
       const result = handler(req as WechatRequest, res, next);
-      if (result instanceof Promise) result.then(undefined, failed);
+      if (isThenable(result)) result.then(undefined, (err: unknown) => failed(new AppFailure(err)));
     } catch (err) {
-      failed(err);
+      failed(new AppFailure(err));
     }
   };
 }

@@ -2,15 +2,15 @@ import type { Request, RequestHandler } from 'express';
 import { normalizePhone } from '../client/phone.js';
 import { decryptWechatData } from '../crypto/decrypt.js';
 import { WechatError } from '../errors.js';
+import { contextOf, type WechatSessionContext } from '../context/wechat-session.js';
 import { optionalString, readFields } from '../http/body.js';
-import { middleware } from '../http/respond.js';
+import { middleware } from '../http/middleware.js';
 import { debugEnabled, errorFields, maskPhone } from '../log.js';
-import type { WechatSessionOptions } from '../options.js';
+import type { WechatSessionOptions } from '../options/types.js';
 import type { WechatSession } from '../session/handle.js';
+import { SessionKeyVerdicts } from '../session/session-key-verdicts.js';
+import { renewAfterUse, sessionOf } from '../session/session-of.js';
 import type { WechatPhone } from '../types.js';
-import { contextOf, type WechatSessionContext } from '../wechat-session.js';
-import { renewAfterUse, sessionOf } from './session-of.js';
-import { SessionKeyVerdicts } from './session-key-verdicts.js';
 
 const PHONE_CODE_SHAPE = /^[\x21-\x7e]{1,256}$/;
 

@@ -3,22 +3,17 @@ import { decodeCiphertext, decodeKey16 } from '../crypto/base64.js';
 import { decryptWechatData } from '../crypto/decrypt.js';
 import { verifyUserSignature } from '../crypto/signature.js';
 import { WechatError } from '../errors.js';
-import { optionalString, readFields, stringField, type Fields } from '../http/body.js';
-import { AppFailure, middleware } from '../http/respond.js';
-import type { LoginInfo, WechatSessionOptions } from '../options.js';
-import type { CreatedSession, SharedLogin } from '../session/login-coalescer.js';
-import type { Identity, SessionManager } from '../session/manager.js';
+import { contextOf, type WechatSessionContext } from '../context/wechat-session.js';
+import { type Fields, optionalString } from '../http/body.js';
+import { middleware } from '../http/middleware.js';
+import { parseJsonObject } from '../json.js';
+import { riskOf } from '../login/risk-rank.js';
+import { readLoginCode, startSession } from '../login/start.js';
+import type { LoginInfo } from '../options/login-types.js';
+import type { WechatSessionOptions } from '../options/types.js';
+import type { SharedLogin } from '../session/login-coalescer.js';
+import type { Identity } from '../session/manager.js';
 import type { WechatUserInfo } from '../types.js';
-import { contextOf, type WechatSessionContext } from '../wechat-session.js';
-import { riskOf } from './risk-rank.js';
-
-/**
- * The shape a `wx.login` code can have: 10 to 128 letters, digits, `_` or
- * `-` (WeChat's are 32 letters and digits). Anything else is refused with
- * 400 before it reaches WeChat, so garbage spends neither a WeChat call nor
- * the AppID's quota.
- */
-export const CODE_SHAPE = /^[A-Za-z0-9_-]{10,128}$/;
 
 interface LegacyUserInfo {
   rawData?: string;
@@ -48,35 +43,6 @@ function legacyFields(fields: Fields): LegacyUserInfo {
   return legacy;
 }
 
-/**
- * The code's session, created by the first request that gets this far (the
- * others share it), then handed to the app's `onLogin`. A hook that fails
- * ends the session it was given.
- */
-export function sessionFor(
-  ctx: WechatSessionContext,
-  sessions: SessionManager,
-  shared: SharedLogin & { info?: LoginInfo },
-  req: Request,
-  arrivedAt: number,
-): Promise<CreatedSession> {
-  shared.session ??= (async (): Promise<CreatedSession> => {
-    const session = await sessions.create(shared.identity);
-    const { openid, unionid } = shared.identity;
-    ctx.emit('login', { openid, ...(unionid !== undefined && { unionid }), ms: Math.round(performance.now() - arrivedAt) });
-    const hook = ctx.config.onLogin;
-    if (!hook) return { session };
-    try {
-      const answer = await hook(session, req, { ...shared.info });
-      return { session, answer: answer ?? undefined };
-    } catch (err) {
-      await session.destroy().catch(() => undefined);
-      throw new AppFailure(err);
-    }
-  })();
-  return shared.session;
-}
-
 /** Check the legacy getUserInfo fields against the session_key WeChat just gave (before any session exists). */
 function userInfoOf(ctx: WechatSessionContext, appId: string, identity: Identity, legacy: LegacyUserInfo): WechatUserInfo | undefined {
   if (legacy.rawData !== undefined && !verifyUserSignature(legacy.rawData, legacy.signature!, identity.sessionKey)) {
@@ -93,14 +59,10 @@ function userInfoOf(ctx: WechatSessionContext, appId: string, identity: Identity
       throw err;
     }
   }
-  if (legacy.rawData !== undefined) {
-    try {
-      return JSON.parse(legacy.rawData) as WechatUserInfo;
-    } catch {
-      throw new WechatError('WECHAT_BAD_REQUEST', '`rawData` is not JSON', { field: 'rawData' });
-    }
-  }
-  return undefined;
+  if (legacy.rawData === undefined) return undefined;
+  const userInfo = parseJsonObject(legacy.rawData);
+  if (!userInfo) throw new WechatError('WECHAT_BAD_REQUEST', '`rawData` is not a JSON object', { field: 'rawData' });
+  return userInfo;
 }
 
 /**
@@ -112,8 +74,7 @@ function userInfoOf(ctx: WechatSessionContext, appId: string, identity: Identity
 async function login(ctx: WechatSessionContext, req: Request, res: Response): Promise<void> {
   const arrivedAt = performance.now();
   const app = ctx.appFor(req);
-  const fields = await readFields(req, ctx.config.body.limit, ctx.config.body.timeout);
-  const code = stringField(fields, 'code', CODE_SHAPE, 'the code from wx.login');
+  const { code, fields } = await readLoginCode(ctx, req, 'the code from wx.login');
   const legacy = legacyFields(fields);
   const shared = await ctx.logins.run(`${app.appId}:${code}`, async (): Promise<SharedLogin & { info: LoginInfo }> => {
     const identity = await app.client.code2Session(code);
@@ -121,11 +82,8 @@ async function login(ctx: WechatSessionContext, req: Request, res: Response): Pr
     return { identity, info: risk ? { riskRank: risk.riskRank, ...(risk.unionId !== undefined && { riskUnionId: risk.unionId }) } : {} };
   });
   const userInfo = userInfoOf(ctx, app.appId, shared.identity, legacy);
-  const created = await sessionFor(ctx, app.sessions, shared, req, arrivedAt);
-  const session = app.sessions.copy(created.session);
+  const session = await startSession(ctx, app.sessions, shared, req, res, arrivedAt);
   if (userInfo) session.userInfo = userInfo;
-  req.wechat = session;
-  if (created.answer) res.locals.wechatLogin = created.answer;
 }
 
 /**

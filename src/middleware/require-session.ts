@@ -1,8 +1,13 @@
-import type { RequestHandler } from 'express';
-import { middleware } from '../http/respond.js';
-import type { WechatSessionOptions } from '../options.js';
-import { contextOf, type WechatSessionContext } from '../wechat-session.js';
-import { sessionOf } from './session-of.js';
+import type { Request, RequestHandler } from 'express';
+import { contextOf, type WechatSessionContext } from '../context/wechat-session.js';
+import { middleware } from '../http/middleware.js';
+import type { WechatSessionOptions } from '../options/types.js';
+import { sessionOf } from '../session/session-of.js';
+
+/** The work of {@link requireWechatSession}: the request's session as `req.wechat`, renewed when due. */
+export function resolveSession(ctx: WechatSessionContext): (req: Request) => Promise<void> {
+  return async (req) => void (await sessionOf(ctx, req, true));
+}
 
 /**
  * Resolve the request's token to `req.wechat` or answer 401
@@ -17,5 +22,5 @@ import { sessionOf } from './session-of.js';
  */
 export function requireWechatSession(wechat: WechatSessionContext | WechatSessionOptions): RequestHandler {
   const ctx = contextOf(wechat);
-  return middleware('requireWechatSession', ctx, async (req) => void (await sessionOf(ctx, req, true)), { noStore: false });
+  return middleware('requireWechatSession', ctx, resolveSession(ctx), { noStore: false });
 }

@@ -1,13 +1,14 @@
 import express, { type Router } from 'express';
+import { contextOf, type WechatSessionContext } from '../context/wechat-session.js';
 import { WechatError } from '../errors.js';
 import { wechatHandler } from '../http/handler.js';
+import { middleware } from '../http/middleware.js';
 import { sendError } from '../http/respond.js';
-import type { WechatSessionOptions } from '../options.js';
-import { contextOf, type WechatSessionContext } from '../wechat-session.js';
+import type { WechatSessionOptions } from '../options/types.js';
 import { decryptPhone } from './decrypt-phone.js';
 import { wechatLogin } from './login.js';
 import { wechatLogout } from './logout.js';
-import { requireWechatSession } from './require-session.js';
+import { resolveSession } from './require-session.js';
 import { wecomLogin } from './wecom-login.js';
 
 /** The routes and the one method each takes. */
@@ -59,11 +60,8 @@ export function wechatRouter(wechat: WechatSessionContext | WechatSessionOptions
   router.post('/logout', wechatLogout(ctx), (_req, res) => res.status(204).end());
   router.get(
     '/session',
-    requireWechatSession(ctx),
-    wechatHandler((req, res) => {
-      res.setHeader('Cache-Control', 'no-store');
-      res.json(req.wechat);
-    }),
+    middleware('wechatSessionRoute', ctx, resolveSession(ctx), { noStore: true }),
+    wechatHandler((req, res) => res.json(req.wechat)),
   );
   // Mounted under a path, the router owns it and answers the rest itself; mounted at the root, the rest is the app's.
   for (const [path, method] of Object.entries({ ...ROUTES, ...(ctx.wecom && { '/wecom/login': 'POST' }) })) {

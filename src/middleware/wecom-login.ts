@@ -1,22 +1,18 @@
 import type { Request, RequestHandler, Response } from 'express';
-import { readFields, stringField } from '../http/body.js';
-import { middleware } from '../http/respond.js';
-import type { WechatSessionOptions } from '../options.js';
+import { contextOf, type WechatSessionContext } from '../context/wechat-session.js';
+import { middleware } from '../http/middleware.js';
+import { readLoginCode, startSession } from '../login/start.js';
+import type { WechatSessionOptions } from '../options/types.js';
 import type { SharedLogin } from '../session/login-coalescer.js';
-import { contextOf, type WechatSessionContext } from '../wechat-session.js';
-import { CODE_SHAPE, sessionFor } from './login.js';
 
 async function login(ctx: WechatSessionContext, req: Request, res: Response): Promise<void> {
   const arrivedAt = performance.now();
   const wecom = ctx.wecom!;
-  const fields = await readFields(req, ctx.config.body.limit, ctx.config.body.timeout);
-  const code = stringField(fields, 'code', CODE_SHAPE, 'the code from wx.qy.login');
+  const { code } = await readLoginCode(ctx, req, 'the code from wx.qy.login');
   const shared = await ctx.logins.run(`${wecom.corpId}:${code}`, () =>
     wecom.client.code2Session(code).then(({ userId, sessionKey }): SharedLogin => ({ identity: { openid: userId, sessionKey } })),
   );
-  const created = await sessionFor(ctx, wecom.sessions, shared, req, arrivedAt);
-  req.wechat = wecom.sessions.copy(created.session);
-  if (created.answer) res.locals.wechatLogin = created.answer;
+  await startSession(ctx, wecom.sessions, shared, req, res, arrivedAt);
 }
 
 /**

@@ -1,13 +1,9 @@
+import { isThenable, withTimeout } from '../async.js';
 import { StoreUnavailableError } from '../errors.js';
-import type { WechatStore } from '../store.js';
+import type { Awaitable, WechatStore } from '../store.js';
 
 /** Told of every failed store call: which operation, whether it timed out, and the store's own error. */
 export type StoreFailureListener = (operation: string, timedOut: boolean, cause: unknown) => void;
-
-type Answer<T> = T | PromiseLike<T>;
-
-const isThenable = <T>(value: Answer<T>): value is PromiseLike<T> =>
-  value !== null && typeof value === 'object' && typeof (value as PromiseLike<T>).then === 'function';
 
 /**
  * A store whose every call settles within `timeoutMs` and rejects only with
@@ -68,20 +64,13 @@ export class GuardedStore {
   }
 
   /** The one place a store call is made, awaited and bounded in time. */
-  async #call<T>(operation: string, call: () => Answer<T>): Promise<T> {
-    let timer: ReturnType<typeof setTimeout> | undefined;
+  async #call<T>(operation: string, call: () => Awaitable<T>): Promise<T> {
     try {
       const answer = call();
-      if (!isThenable(answer)) return answer;
-      const timeout = new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new StoreTimeout(this.#timeoutMs)), this.#timeoutMs);
-      });
-      return await Promise.race([answer, timeout]);
+      return isThenable(answer) ? await withTimeout(answer, this.#timeoutMs, () => new StoreTimeout(this.#timeoutMs)) : answer;
     } catch (err) {
       this.#onFailure(operation, err instanceof StoreTimeout, err);
       throw new StoreUnavailableError(operation, err);
-    } finally {
-      clearTimeout(timer);
     }
   }
 }

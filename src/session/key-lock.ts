@@ -23,11 +23,6 @@ export interface KeyLockSettings {
  * compare-and-delete), so read-modify-write updates of one key from several
  * processes do not overwrite each other. Stores without atomic primitives,
  * and a lock that is not freed in time, run `work` unlocked.
- *
- * @example
- * ```ts
- * await withKeyLock(store, 'wx1:u:openid:lock', { leaseMs: 5000, waitMs: 2000 }, () => updateIndex());
- * ```
  */
 export async function withKeyLock<T>(store: GuardedStore, key: string, settings: KeyLockSettings, work: () => Promise<T>): Promise<T> {
   const owner = randomBytes(12).toString('base64url');
@@ -42,9 +37,7 @@ export async function withKeyLock<T>(store: GuardedStore, key: string, settings:
         await store.destroyIfEqual(key, owner)?.catch(() => undefined);
       }
     }
-    // Stryker disable next-line EqualityOperator: one millisecond more or less of waiting
     if (Date.now() >= deadline) break;
-    // Stryker disable next-line ArithmeticOperator: how long to sleep between tries, not whether to
     await sleep(5 + Math.random() * 20);
     const produced = await settings.whileWaiting?.();
     if (produced !== undefined) return produced as T;

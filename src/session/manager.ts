@@ -1,7 +1,7 @@
 import { WechatError } from '../errors.js';
 import type { Emit } from '../events.js';
 import type { WechatLogger } from '../log.js';
-import type { SessionPolicy } from '../options.js';
+import type { SessionPolicy } from '../options/config.js';
 import type { GuardedStore } from './guarded-store.js';
 import { WechatSession, type SessionBackend } from './handle.js';
 import { withKeyLock, type KeyLockSettings } from './key-lock.js';

@@ -1,3 +1,5 @@
+import { parseJsonObject } from '../json.js';
+
 /** The JSON kept in the store for one session. Short keys keep it small. */
 export interface SessionRecord {
   /** Format version. */
@@ -24,15 +26,8 @@ export function encodeRecord(record: SessionRecord): string {
 
 /** Parse a stored value; anything that is not a record of ours reads as `undefined`. */
 export function decodeRecord(value: string): SessionRecord | undefined {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(value);
-  } catch {
-    return undefined;
-  }
-  if (parsed === null || typeof parsed !== 'object') return undefined;
-  const r = parsed as Partial<SessionRecord>;
-  if (r.v !== RECORD_VERSION || typeof r.o !== 'string' || typeof r.k !== 'string') return undefined;
+  const r = parseJsonObject(value) as Partial<SessionRecord> | undefined;
+  if (!r || r.v !== RECORD_VERSION || typeof r.o !== 'string' || typeof r.k !== 'string') return undefined;
   if (typeof r.c !== 'number' || typeof r.r !== 'number') return undefined;
   if (r.u !== undefined && typeof r.u !== 'string') return undefined;
   if (r.d !== undefined && (r.d === null || typeof r.d !== 'object' || Array.isArray(r.d))) return undefined;

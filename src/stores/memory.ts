@@ -1,4 +1,5 @@
 import { LRUCache } from 'lru-cache';
+import { type Input, positive, refuseUnknown } from '../options/checks.js';
 import { DEFAULT_PREFIX, type StoreAdapterOptions, type WechatStore } from '../store.js';
 
 /**
@@ -42,14 +43,6 @@ export interface MemoryStore extends WechatStore {
   clear(): void;
 }
 
-function positive(name: string, value: unknown, fallback: number): number {
-  if (value === undefined) return fallback;
-  if (typeof value !== 'number' || !Number.isInteger(value) || value <= 0) {
-    throw new TypeError(`memoryStore: \`${name}\` must be a positive whole number; got ${String(value)}`);
-  }
-  return value;
-}
-
 /**
  * The embedded default store: bounded by entries and bytes (lru-cache), each
  * entry expiring on its own TTL. Sessions live in this process only: use
@@ -61,12 +54,13 @@ function positive(name: string, value: unknown, fallback: number): number {
  * ```
  */
 export function memoryStore(options: MemoryStoreOptions = {}): MemoryStore {
+  refuseUnknown(options as Input, ['prefix', 'max', 'maxBytes', 'now'], '', 'memoryStore');
   const prefix = options.prefix ?? DEFAULT_PREFIX;
   // One store, one prefix: entries are kept under the key alone, and the prefix is added where keys are
   // shown or counted. A read then looks up the very string it was given, not a new one built per request.
   const cache = new LRUCache<string, string>({
-    max: positive('max', options.max, 100_000),
-    maxSize: positive('maxBytes', options.maxBytes, 64 * 1024 * 1024),
+    max: positive(options as Input, 'max', 100_000, 'entries', 'memoryStore'),
+    maxSize: positive(options as Input, 'maxBytes', 64 * 1024 * 1024, 'bytes', 'memoryStore'),
     sizeCalculation: (value, key) => (value.length + prefix.length + key.length) * 2,
     ttlAutopurge: false,
     ...(options.now ? { perf: { now: options.now } } : {}),

@@ -3,7 +3,7 @@
  * fresh: what a mini-program's admin console and WeChat would each hold.
  */
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
-import type { ApiSecurityOptions } from '../crypto/api-security-keys.js';
+import type { ApiSecurityOptions } from '../options/platform-types.js';
 import type { StandInApiSecurityInput } from './api-security.js';
 
 /**

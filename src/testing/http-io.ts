@@ -37,19 +37,6 @@ export function readBody(req: IncomingMessage): Promise<string | undefined> {
   });
 }
 
-/** Parse a JSON object; `undefined` for anything else (bad JSON, arrays, primitives). */
-export function parseJsonObject(text: string): Record<string, unknown> | undefined {
-  try {
-    const value: unknown = JSON.parse(text);
-    if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
-      return value as Record<string, unknown>;
-    }
-  } catch {
-    // not JSON
-  }
-  return undefined;
-}
-
 /** Write a JSON answer the way WeChat does (`application/json; encoding=utf-8`). */
 export function sendReply(res: ServerResponse, reply: Reply): void {
   if (res.headersSent || res.destroyed) return;

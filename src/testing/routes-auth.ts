@@ -1,7 +1,8 @@
 /**
  * Routes that need no access token: `sns/jscode2session`, `cgi-bin/stable_token`, `cgi-bin/token`.
  */
-import { parseJsonObject, stringField, type Reply } from './http-io.js';
+import { parseJsonObject } from '../json.js';
+import { stringField, type Reply } from './http-io.js';
 import { plain, wxError } from './replies.js';
 import type { AppState } from './state-apps.js';
 import type { RouteRequest, StandInState } from './state.js';

@@ -2,7 +2,8 @@
  * Newer routes of an app's access token: checkencryptedmsg, getuserriskrank, getuserencryptkey.
  */
 import { randomBytes } from 'node:crypto';
-import { parseJsonObject, stringField, type Reply } from './http-io.js';
+import { parseJsonObject } from '../json.js';
+import { stringField, type Reply } from './http-io.js';
 import { wxError, wxOk } from './replies.js';
 import { isReply, signedUser, tokenApp } from './routes-wxa.js';
 import type { AppState, EncryptKeyInfo } from './state-apps.js';

@@ -13,7 +13,8 @@
  * GET `calls`, `calls-by-app`, `info`.
  */
 import { newOpenid, newUserId } from './crypto-helpers.js';
-import { parseJsonObject, stringField, type Reply } from './http-io.js';
+import { parseJsonObject } from '../json.js';
+import { stringField, type Reply } from './http-io.js';
 import type { StandInFaultOptions, UserInfoInput, WechatStandIn } from './types.js';
 
 /** Path prefix of the control endpoints. */

@@ -2,7 +2,8 @@
  * Routes that need an app's access token: phone number, checksession, resetusersessionkey.
  */
 import { loginStateSignature, sameText } from './crypto-helpers.js';
-import { parseJsonObject, stringField, type Reply } from './http-io.js';
+import { parseJsonObject } from '../json.js';
+import { stringField, type Reply } from './http-io.js';
 import { wxError, wxOk } from './replies.js';
 import type { AppState } from './state-apps.js';
 import type { RouteRequest, StandInState } from './state.js';

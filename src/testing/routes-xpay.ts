@@ -6,7 +6,8 @@
  */
 import { paySignature, userStateSignature } from '../xpay/signatures.js';
 import { sameText } from './crypto-helpers.js';
-import { parseJsonObject, stringField, type Reply } from './http-io.js';
+import { parseJsonObject } from '../json.js';
+import { stringField, type Reply } from './http-io.js';
 import { wxError, wxOk } from './replies.js';
 import { isReply, tokenApp } from './routes-wxa.js';
 import type { RouteRequest, StandInState } from './state.js';

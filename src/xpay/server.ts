@@ -1,6 +1,7 @@
 /**
  * Signatures of the `xpay` server APIs (`https://api.weixin.qq.com/xpay/…`).
  */
+import { parseJsonObject } from '../json.js';
 import { appKeyFor, paySignature, userStateSignature, type VirtualPaymentKeys } from './signatures.js';
 
 /**
@@ -32,14 +33,9 @@ const URI = /^\/[A-Za-z0-9_./-]+$/;
 
 /** The `env` inside a body: 0 when absent, else 0 or 1. */
 function envOf(body: string): 0 | 1 {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(body);
-  } catch {
-    throw new TypeError('body must be the JSON object text that is sent');
-  }
-  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) throw new TypeError('body must be the JSON object text that is sent');
-  const env = (parsed as { env?: unknown }).env ?? 0;
+  const parsed = parseJsonObject(body);
+  if (!parsed) throw new TypeError('body must be the JSON object text that is sent');
+  const env = parsed.env ?? 0;
   if (env !== 0 && env !== 1) throw new TypeError('env in the body must be 0 (production) or 1 (sandbox)');
   return env;
 }

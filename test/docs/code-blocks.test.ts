@@ -39,6 +39,8 @@ function tsconfig(files: string[]): object {
       typeRoots: [to(join(ROOT, 'node_modules', '@types'))],
       paths: {
         'express-wechat-session': [to(join(ROOT, 'src', 'index.ts'))],
+        'express-wechat-session/client': [to(join(ROOT, 'src', 'client', 'index.ts'))],
+        'express-wechat-session/crypto': [to(join(ROOT, 'src', 'crypto', 'index.ts'))],
         'express-wechat-session/testing': [to(join(ROOT, 'src', 'testing', 'index.ts'))],
         'express-wechat-session/miniprogram': [to(join(ROOT, 'packages', 'miniprogram', 'src', 'index.ts'))],
         'express-wechat-session-miniprogram': [to(join(ROOT, 'packages', 'miniprogram', 'src', 'index.ts'))],

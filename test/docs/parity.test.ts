@@ -7,7 +7,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { ERROR_STATUS } from '../../src/errors';
-import { OPTION_NAMES } from '../../src/option-defaults';
+import { OPTION_NAMES } from '../../src/options/defaults';
 import { guidePairs, read, ROOT } from './markdown';
 
 /** The option names of `wechatSession`: the list the option check uses. */

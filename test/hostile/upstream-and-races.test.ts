@@ -41,8 +41,9 @@ it('stores an identity of WeChat’s shape, or answers an error and stores nothi
       let identity: { openid: string; unionid?: string } | undefined;
       let code: string | undefined;
       try {
-        identity = await ctx.client.code2Session('a'.repeat(32));
-        await ctx.sessions.create({ ...identity, sessionKey: 'tiihtNczf5v6AKRyjwEUhQ==' });
+        const exchanged = await ctx.client.code2Session('a'.repeat(32));
+        identity = exchanged;
+        await ctx.app().sessions.create({ ...exchanged, sessionKey: 'tiihtNczf5v6AKRyjwEUhQ==' });
       } catch (err) {
         expect(err).toBeInstanceOf(WechatError);
         code = (err as WechatError).code;
@@ -90,22 +91,32 @@ it('leaves no session alive after one more revocation, whatever logins, renewals
       const tokens: string[] = [];
       const run = async (steps: string[]) => {
         for (const s of steps) {
-          if (s === 'login') tokens.push((await ctx.sessions.create({ openid: 'oLane', sessionKey: 'tiihtNczf5v6AKRyjwEUhQ==' })).token);
-          else if (s === 'revoke') await ctx.sessions.revokeAll('oLane');
+          if (s === 'login') tokens.push((await ctx.app().sessions.create({ openid: 'oLane', sessionKey: 'tiihtNczf5v6AKRyjwEUhQ==' })).token);
+          else if (s === 'revoke') await ctx.app().sessions.revokeAll('oLane');
           else {
             now += 3601 * 1000; // every use renews
-            await Promise.all(tokens.map((t) => ctx.sessions.resolve(t, true).catch(() => undefined)));
+            await Promise.all(
+              tokens.map((t) =>
+                ctx
+                  .app()
+                  .sessions.resolve(t, true)
+                  .catch(() => undefined),
+              ),
+            );
           }
         }
       };
       await Promise.all(lanes.map(run));
-      await ctx.sessions.revokeAll('oLane');
+      await ctx.app().sessions.revokeAll('oLane');
       const alive = await Promise.all(
         tokens.map((t) =>
-          ctx.sessions.resolve(t, true).then(
-            () => t,
-            () => undefined,
-          ),
+          ctx
+            .app()
+            .sessions.resolve(t, true)
+            .then(
+              () => t,
+              () => undefined,
+            ),
         ),
       );
       expect(alive.filter(Boolean)).toEqual([]);

@@ -64,7 +64,7 @@ it('names the store’s own error in the first log line and in storeError, never
     logger: recordingLogger(lines),
     on: { storeError: (e) => void causes.push(e.cause) },
   });
-  await expect(ctx.sessions.create({ openid: 'oCause', sessionKey: 'k'.repeat(24) })).rejects.toMatchObject({ code: 'WECHAT_STORE_UNAVAILABLE' });
+  await expect(ctx.app().sessions.create({ openid: 'oCause', sessionKey: 'k'.repeat(24) })).rejects.toMatchObject({ code: 'WECHAT_STORE_UNAVAILABLE' });
   expect(causes).toEqual(['ReplyError: ERR syntax error']);
   const first = JSON.parse(lines[0]!);
   expect(first).toMatchObject({ level: 'warn', event: 'store.failed', operation: 'set', cause: 'ReplyError: ERR syntax error' });

@@ -1,4 +1,4 @@
-import { decryptPhone, requireWechatSession, wechatLogin, wechatRouter } from '../../src/index.js';
+import { decryptPhone, requireWechatSession, wechatLogin, wechatRouter, wechatSession } from '../../src/index.js';
 
 const base = { appId: 'wx4f4bc4dec97d474b', appSecret: 'secret' };
 
@@ -34,5 +34,26 @@ describe('options are checked at start-up', () => {
     expect(wechatLogin(base).name).toBe('wechatLogin');
     expect(requireWechatSession(base).name).toBe('requireWechatSession');
     expect(decryptPhone(base).name).toBe('decryptPhone');
+  });
+});
+
+describe('an unknown key is refused with the name that was meant, at every level', () => {
+  const component = { appId: 'wx9999999999999999', accessToken: async () => 'token' };
+  const app = { appId: 'wx1111111111111111', appSecret: 's' };
+  it.each<[string, Record<string, unknown>, string, string]>([
+    ['riskRank', { ...base, riskRank: { scene: 0, refuseAT: 3 } }, 'riskRank.refuseAT', 'riskRank.refuseAt'],
+    ['apps[i]', { apps: [app, { appId: 'wx2222222222222222', appsecret: 's' }] }, 'apps[1].appsecret', 'apps[1].appSecret'],
+    [
+      'component',
+      { apps: [{ appId: app.appId }], component: { appId: component.appId, acessToken: component.accessToken } },
+      'component.acessToken',
+      'component.accessToken',
+    ],
+    ['wecom', { wecom: { corpId: 'ww1111111111111111', corpSecret: 's', apiBaseURL: 'https://qyapi.weixin.qq.com' } }, 'wecom.apiBaseURL', 'wecom.apiBaseUrl'],
+    ['on', { ...base, on: { logn: () => undefined } }, 'on.logn', 'on.login'],
+    ['apiSecurity', { ...base, apiSecurity: { aesKeySn: 'x' } }, 'apiSecurity.aesKeySn', 'apiSecurity.aesKey'],
+  ])('in %s', (_where, options, wrong, meant) => {
+    expect(() => wechatSession(options as never)).toThrow(TypeError);
+    expect(() => wechatSession(options as never)).toThrow(`unknown option \`${wrong}\` must be left out; did you mean \`${meant}\`?`);
   });
 });

@@ -77,8 +77,8 @@ export async function packWorkspace(name: string, dest: string): Promise<string>
 /**
  * Copy fixture `name` into `work/name` and install the tarball into it with
  * the fixture's own dependencies, from npm's cache where it has them. The
- * package's required peers (express, lru-cache) come from npm's automatic
- * peer install; the optional ones are installed only where a fixture lists them.
+ * package's required peer (express) comes from npm's automatic peer install,
+ * lru-cache as its dependency; the optional ones are installed only where a fixture lists them.
  * With `dependenciesFirst`, the fixture's own dependencies are installed
  * on their own first, as an existing app has them, and the tarball is added
  * after with a plain `npm install` (no --force, no --legacy-peer-deps).

@@ -9,7 +9,7 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 async function outcome(ctx: WechatSessionContext, token: string): Promise<string> {
   try {
-    return (await ctx.sessions.resolve(token, true)).openid;
+    return (await ctx.app().sessions.resolve(token, true)).openid;
   } catch (err) {
     return (err as WechatError).code;
   }
@@ -34,13 +34,13 @@ describe('revocation', () => {
     const survivors: string[] = [];
     for (let trial = 0; trial < 300; trial++) {
       const openid = `oRace${trial}`;
-      const first = await ctx.sessions.create({ openid, sessionKey: sessionKey() });
+      const first = await ctx.app().sessions.create({ openid, sessionKey: sessionKey() });
       const [raced] = await Promise.all([
-        sleep(Math.random() * 3).then(() => ctx.sessions.create({ openid, sessionKey: sessionKey() })),
-        sleep(Math.random() * 3).then(() => ctx.sessions.revokeAll(openid)),
+        sleep(Math.random() * 3).then(() => ctx.app().sessions.create({ openid, sessionKey: sessionKey() })),
+        sleep(Math.random() * 3).then(() => ctx.app().sessions.revokeAll(openid)),
       ]);
       // Whatever the order, one more revocation ends everything the openid holds.
-      await ctx.sessions.revokeAll(openid);
+      await ctx.app().sessions.revokeAll(openid);
       for (const token of [first.token, raced.token]) if ((await outcome(ctx, token)) !== 'WECHAT_SESSION_INVALID') survivors.push(openid);
     }
     expect(survivors).toEqual([]);
@@ -50,15 +50,15 @@ describe('revocation', () => {
     let now = Date.now();
     const store = memoryStore({ max: 50 });
     const ctx = wechatSession({ appId: 'wx0123456789lru001', appSecret: 's'.repeat(32), store, now: () => now, logger: false });
-    const session = await ctx.sessions.create({ openid: 'oBusy', sessionKey: sessionKey() });
+    const session = await ctx.app().sessions.create({ openid: 'oBusy', sessionKey: sessionKey() });
     for (let i = 0; i < 100; i++) {
       store.set(`filler${i}`, 'x', 600);
-      await ctx.sessions.resolve(session.token, true); // the session stays recent; the index is never read
+      await ctx.app().sessions.resolve(session.token, true); // the session stays recent; the index is never read
     }
     expect(store.keys().some((k) => k.endsWith(':u:oBusy'))).toBe(false);
     now += 3601 * 1000; // past renewAfter
     expect(await outcome(ctx, session.token)).toBe('oBusy');
-    expect(await ctx.sessions.revokeAll('oBusy')).toBe(1);
+    expect(await ctx.app().sessions.revokeAll('oBusy')).toBe(1);
     expect(await outcome(ctx, session.token)).toBe('WECHAT_SESSION_INVALID');
   });
 
@@ -76,7 +76,7 @@ describe('revocation', () => {
       destroy: (key) => inner.destroy(key),
     };
     const ctx = wechatSession({ appId: 'wx0123456789nrp001', appSecret: 's'.repeat(32), store, now: () => now, logger: false });
-    const session = await ctx.sessions.create({ openid: 'oEnded', sessionKey: sessionKey() });
+    const session = await ctx.app().sessions.create({ openid: 'oEnded', sessionKey: sessionKey() });
     now += 3601 * 1000;
     endAfterRead = inner
       .keys()

@@ -8,7 +8,7 @@ const sessionKey = () => randomBytes(16).toString('base64');
 /** The session a token resolves to, or the error code it is refused with. */
 async function resolveCode(ctx: WechatSessionContext, token: string): Promise<string> {
   try {
-    return (await ctx.sessions.resolve(token, true)).openid;
+    return (await ctx.app().sessions.resolve(token, true)).openid;
   } catch (err) {
     return (err as WechatError).code;
   }
@@ -22,7 +22,7 @@ describe('session tokens', () => {
     expect(hashToken(token)).not.toBe(hashToken(createToken()));
     const store = memoryStore({ prefix: '' });
     const ctx = wechatSession({ appId: 'wx0123456789keys02', appSecret: 's'.repeat(32), store, logger: false });
-    const session = await ctx.sessions.create({ openid: 'oHashed', sessionKey: sessionKey() });
+    const session = await ctx.app().sessions.create({ openid: 'oHashed', sessionKey: sessionKey() });
     expect(store.keys()).toContain(`wx0123456789keys02:s:${hashToken(session.token)}`);
     expect(store.keys().join()).not.toContain(session.token);
   });
@@ -43,7 +43,7 @@ describe('session tokens', () => {
     const options = { appId: 'wx0123456789keys01', appSecret: 's'.repeat(32), store: memoryStore(), logger: false as const };
     const ctx = wechatSession(options);
     const sessions = [];
-    for (let i = 0; i < 4500; i++) sessions.push(await ctx.sessions.create({ openid: `oKeys${i}`, sessionKey: sessionKey() }));
+    for (let i = 0; i < 4500; i++) sessions.push(await ctx.app().sessions.create({ openid: `oKeys${i}`, sessionKey: sessionKey() }));
     for (let round = 0; round < 2; round++) {
       const resolved = await Promise.all(sessions.map((s) => resolveCode(ctx, s.token)));
       expect(resolved.filter((openid, i) => openid !== `oKeys${i}`)).toEqual([]);
@@ -54,10 +54,10 @@ describe('session tokens', () => {
     const store = memoryStore();
     const a = wechatSession({ appId: 'wx0123456789keysaa', appSecret: 's'.repeat(32), store, logger: false });
     const b = wechatSession({ appId: 'wx0123456789keysbb', appSecret: 's'.repeat(32), store, logger: false });
-    const session = await a.sessions.create({ openid: 'oRevoked', sessionKey: sessionKey() });
+    const session = await a.app().sessions.create({ openid: 'oRevoked', sessionKey: sessionKey() });
     expect(await resolveCode(a, session.token)).toBe('oRevoked');
     expect(await resolveCode(b, session.token)).toBe('WECHAT_SESSION_INVALID');
-    expect(await a.sessions.revokeAll('oRevoked')).toBe(1);
+    expect(await a.app().sessions.revokeAll('oRevoked')).toBe(1);
     expect(await resolveCode(a, session.token)).toBe('WECHAT_SESSION_INVALID');
   });
 });

@@ -1,7 +1,7 @@
 import type { WechatClient } from '../client/client.js';
 import type { WecomClient } from '../client/wecom.js';
-import type { WechatSessionOptions } from '../options.js';
-import { contextOf, type WechatSessionContext } from '../wechat-session.js';
+import type { WechatSessionOptions } from '../options/types.js';
+import { contextOf, type WechatSessionContext } from './wechat-session.js';
 
 /**
  * The WeChat client the middleware use for an app (same access-token

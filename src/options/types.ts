@@ -1,100 +1,19 @@
 /** The options people write: every middleware of one backend shares them (see `wechatSession`). */
-import type { Request } from 'express';
-import type { AccessTokenMode } from './client/access-token.js';
-import type { ApiSecurityOptions } from './crypto/api-security-keys.js';
-import type { WechatEventHandlers } from './events.js';
-import type { WechatLogger } from './log.js';
-import type { RiskRankOptions } from './option-extras.js';
-import type { WechatStore } from './store.js';
-import type { WechatRequestSession } from './types.js';
+import type { WechatEventHandlers } from '../events.js';
+import type { WechatLogger } from '../log.js';
+import type { WechatStore } from '../store.js';
+import type { LoginHook, RiskRankOptions } from './login-types.js';
+import type { ApiSecurityOptions, WechatAppOptions, WechatComponentOptions, WechatWecomOptions } from './platform-types.js';
 
 /**
- * Called once per new session, after WeChat accepted the code and before the
- * login is answered: the place to insert or update the app's user and put
- * its own id on the session (`await session.save({ userId })`). Fields it
- * resolves are added to the login answer of `wechatRouter` (and kept in
- * `res.locals.wechatLogin` for `wechatLogin`). A rejection answers the
- * request through the usual error path; the session is then ended. The
- * third argument holds the user's risk rank when `riskRank` is set.
+ * `stable`: `POST /cgi-bin/stable_token` (default). `classic`: `GET /cgi-bin/token`.
  *
  * @example
  * ```ts
- * const onLogin: LoginHook = async (session) => {
- *   const user = await users.upsert(session.openid);
- *   await session.save({ userId: user.id });
- *   return { isNew: user.isNew };
- * };
+ * const wechat = wechatSession({ appId, appSecret, accessToken: 'classic' }); // only if nothing else fetches tokens for the app
  * ```
  */
-export type LoginHook = (
-  session: WechatRequestSession,
-  req: Request,
-  info: LoginInfo,
-) => void | Record<string, unknown> | Promise<void | Record<string, unknown>>;
-
-/**
- * What else the login learnt, for `onLogin`: the risk rank when `riskRank` is set and WeChat answered.
- *
- * @example
- * ```ts
- * const onLogin: LoginHook = async (session, req, { riskRank }) => {
- *   if (riskRank !== undefined && riskRank >= 2) await session.save({ reviewed: false });
- * };
- * ```
- */
-export interface LoginInfo {
-  /** `risk_rank` of `getuserriskrank`, 0 to 4. */
-  riskRank?: number;
-  /** Its `unoin_id` (sic), when WeChat sent one. */
-  riskUnionId?: number;
-}
-
-/**
- * One mini-program of several (`apps`): its AppID, and its AppSecret outside third-party-platform mode.
- *
- * @example
- * ```ts
- * const apps: WechatAppOptions[] = [{ appId: 'wx1111111111111111', appSecret: process.env.SHOP_SECRET! }];
- * ```
- */
-export interface WechatAppOptions {
-  appId: string;
-  appSecret?: string;
-  /** This app's API security keys (API 安全), see {@link WechatClientOptions.apiSecurity}. */
-  apiSecurity?: ApiSecurityOptions;
-}
-
-/**
- * A third-party platform (第三方平台) logging in the mini-programs that
- * authorized it: its component AppID and a provider of its
- * component_access_token (from the platform's own plumbing). The token is
- * cached for {@link COMPONENT_TOKEN_CACHE_MS} after each call.
- *
- * @example
- * ```ts
- * const component: WechatComponentOptions = { appId: 'wx9999999999999999', accessToken: () => platform.componentAccessToken() };
- * ```
- */
-export interface WechatComponentOptions {
-  appId: string;
-  accessToken: () => Promise<string>;
-}
-
-/**
- * A WeCom (企业微信) corp whose members log in with `wx.qy.login` codes.
- *
- * @example
- * ```ts
- * const wecom: WechatWecomOptions = { corpId: process.env.WECOM_CORP_ID!, corpSecret: process.env.WECOM_APP_SECRET! };
- * ```
- */
-export interface WechatWecomOptions {
-  corpId: string;
-  /** The secret of the WeCom app the mini-program is linked to. */
-  corpSecret: string;
-  /** Default `https://qyapi.weixin.qq.com`. */
-  apiBaseUrl?: string;
-}
+export type AccessTokenMode = 'stable' | 'classic';
 
 /**
  * Options of the WeChat API client (also accepted by `wechatSession`).

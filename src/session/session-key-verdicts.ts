@@ -1,6 +1,6 @@
 import { LRUCache } from 'lru-cache';
-import type { WechatSession } from '../session/handle.js';
-import { hashToken } from '../session/token.js';
+import type { WechatSession } from './handle.js';
+import { hashToken } from './token.js';
 
 /** How long a verdict on a session's key stands, ms. */
 const VERDICT_MS = 60_000;

@@ -2,7 +2,7 @@ import type { Request } from 'express';
 import type { RiskRank } from '../client/business.js';
 import { WechatError } from '../errors.js';
 import { errorFields } from '../log.js';
-import type { AppParts, WechatSessionContext } from '../wechat-session.js';
+import type { AppParts, WechatSessionContext } from '../context/wechat-session.js';
 
 /** The client's address as Express sees it (`trust proxy` respected), IPv4-mapped IPv6 written as IPv4. */
 export function clientIp(req: Request): string {

@@ -1,43 +1,23 @@
 import type { IncomingMessage } from 'node:http';
-import { AccessTokenManager } from './client/access-token.js';
-import { appClientParts, httpSettings, type PlatformTokens, WechatClient } from './client/client.js';
-import { corpTokens } from './client/token-kinds.js';
-import { ProvidedToken, type TokenSource } from './client/token-source.js';
-import { WecomClient } from './client/wecom.js';
-import { WechatError } from './errors.js';
-import { createEmitter, type Emit } from './events.js';
-import { namedApp } from './http/named-app.js';
-import { describeError, libraryLogger, type WechatLogger } from './log.js';
-import { COMPONENT_TOKEN_CACHE_MS } from './option-defaults.js';
-import { type Config, parseOptions, type WechatSessionOptions } from './options.js';
-import { GuardedStore } from './session/guarded-store.js';
-import { LoginCoalescer } from './session/login-coalescer.js';
-import { SessionManager } from './session/manager.js';
-import type { WechatStore } from './store.js';
-import { memoryStore } from './stores/memory.js';
+import type { WechatClient } from '../client/client.js';
+import { WechatError } from '../errors.js';
+import type { Emit } from '../events.js';
+import { namedApp } from '../http/named-app.js';
+import type { WechatLogger } from '../log.js';
+import type { Config } from '../options/config.js';
+import { parseOptions } from '../options/parse.js';
+import type { WechatSessionOptions } from '../options/types.js';
+import { createRuntime } from '../runtime.js';
+import type { GuardedStore } from '../session/guarded-store.js';
+import { LoginCoalescer } from '../session/login-coalescer.js';
+import type { SessionManager } from '../session/manager.js';
+import type { WechatStore } from '../store.js';
+import { memoryStore } from '../stores/memory.js';
+import { type AppParts, appsOf, type WecomParts, wecomOf } from './realms.js';
 
-/** One mini-program the server speaks for: its WeChat client and its sessions. */
-export interface AppParts {
-  appId: string;
-  client: WechatClient;
-  sessions: SessionManager;
-}
-
-/** The WeCom corp the server speaks for: its WeCom client and its members' sessions. */
-export interface WecomParts {
-  corpId: string;
-  client: WecomClient;
-  sessions: SessionManager;
-}
+export type { AppParts, WecomParts };
 
 const unknownApp = (message: string) => new WechatError('WECHAT_APP_UNKNOWN', message);
-
-/** A token source for platform apps when no `authorizerAccessToken` was given: calls on their behalf cannot be made. */
-const noAuthorizerToken: TokenSource = {
-  fetches: 0,
-  get: () => Promise.reject(new WechatError('WECHAT_CONFIG_ERROR', 'Set `authorizerAccessToken` to make calls on behalf of an authorized mini-program')),
-  withToken: () => noAuthorizerToken.get() as never,
-};
 
 /**
  * What every middleware of one backend shares: the checked options, the
@@ -62,35 +42,15 @@ export class WechatSessionContext {
 
   /** @internal Use {@link wechatSession}. */
   constructor(options: WechatSessionOptions, defaultStore: () => WechatStore) {
-    const { http, apps, component, authorizerAccessToken, wecom, ...config } = parseOptions(options);
+    const parsed = parseOptions(options);
+    const { http, apps, component, authorizerAccessToken, wecom, ...config } = parsed;
     this.config = config;
-    this.log = libraryLogger(http.logger);
-    this.emit = createEmitter(config.on, this.log);
-    this.store = new GuardedStore(config.store ?? defaultStore(), http.storeTimeout, (operation, timedOut, cause) =>
-      this.emit('storeError', { operation, timedOut, cause: describeError(cause) }),
-    );
-    const settings = httpSettings(http, http, this.log, this.emit);
-    const provided = (name: string, provide: () => Promise<string>, cacheMs: number) =>
-      new ProvidedToken(name, provide, { timeoutMs: http.timeout, cacheMs, now: http.now });
-    const componentToken = component && provided('component.accessToken()', component.accessToken, COMPONENT_TOKEN_CACHE_MS);
-    this.apps = new Map(
-      apps.map((app) => {
-        const platform: PlatformTokens | undefined = componentToken && {
-          componentAppId: component!.appId,
-          componentToken,
-          authorizerToken: authorizerAccessToken ? provided('authorizerAccessToken()', () => authorizerAccessToken(app.appId), 0) : noAuthorizerToken,
-        };
-        const client = new WechatClient(appClientParts(http, app, this.store, settings, platform));
-        const sessions = new SessionManager(this.store, { kind: 'app', id: app.appId }, config.session, this.log, this.emit);
-        return [app.appId, { appId: app.appId, client, sessions }];
-      }),
-    );
-    if (wecom) {
-      const wecomHttp = httpSettings(http, { baseUrl: wecom.apiBaseUrl, backupBaseUrl: undefined }, this.log, this.emit);
-      const tokens = new AccessTokenManager(wecomHttp, { kind: corpTokens(wecomHttp, wecom), store: this.store, now: http.now });
-      const sessions = new SessionManager(this.store, { kind: 'wecom', id: wecom.corpId }, config.session, this.log, this.emit);
-      this.wecom = { corpId: wecom.corpId, client: new WecomClient(wecom.corpId, wecomHttp, tokens), sessions };
-    }
+    const runtime = createRuntime(config, config.store ?? defaultStore());
+    this.log = runtime.log;
+    this.emit = runtime.emit;
+    this.store = runtime.store;
+    this.apps = appsOf(parsed, runtime);
+    this.wecom = wecomOf(parsed, runtime);
     if (!this.store.canReplace) {
       this.log.warn({ event: 'store.no_replace' }, 'the store has no replace(): sessions are not renewed and lapse ttl seconds after login');
     }
@@ -128,11 +88,6 @@ export class WechatSessionContext {
   /** The one app's WeChat client (with several apps, see `getWechatClient(wechat, appId)`). */
   get client(): WechatClient {
     return this.app().client;
-  }
-
-  /** The one app's sessions. */
-  get sessions(): SessionManager {
-    return this.app().sessions;
   }
 
   /** Shows the apps it serves, never its secrets or its parts. */

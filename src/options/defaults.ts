@@ -1,4 +1,4 @@
-import type { WechatSessionOptions } from './option-types.js';
+import type { WechatSessionOptions } from './types.js';
 
 /**
  * Every default, in one place.
@@ -73,12 +73,5 @@ export const OPTION_NAMES = [
   'wecom',
 ] as const satisfies readonly (keyof WechatSessionOptions)[];
 
-/**
- * How long a component_access_token from `component.accessToken()` is used before the provider is asked again, ms.
- *
- * @example
- * ```ts
- * COMPONENT_TOKEN_CACHE_MS; // 60000: component.accessToken() is asked at most once a minute
- * ```
- */
+/** How long a component_access_token from `component.accessToken()` is used before the provider is asked again, ms. */
 export const COMPONENT_TOKEN_CACHE_MS = 60_000;

@@ -1,9 +1,9 @@
 import type { Request } from 'express';
 import { WechatError } from '../errors.js';
 import { extractToken } from '../http/token-transport.js';
-import { WechatSession } from '../session/handle.js';
-import type { SessionManager } from '../session/manager.js';
-import type { WechatSessionContext } from '../wechat-session.js';
+import type { WechatSessionContext } from '../context/wechat-session.js';
+import { WechatSession } from './handle.js';
+import type { SessionManager } from './manager.js';
 
 /**
  * The session of the request, set as `req.wechat`: the one already there
@@ -29,8 +29,7 @@ export async function sessionOf(ctx: WechatSessionContext, req: Request, renew: 
   return session;
 }
 
-/** The manager that keeps `session`. */
-export function managerOf(ctx: WechatSessionContext, session: WechatSession): SessionManager {
+function managerOf(ctx: WechatSessionContext, session: WechatSession): SessionManager {
   return session.corpId !== undefined ? ctx.wecom!.sessions : ctx.app(session.appId).sessions;
 }
 
