@@ -3,6 +3,8 @@ module.exports = {
   testEnvironment: 'node',
   roots: ['<rootDir>/test', '<rootDir>/packages'],
   testMatch: ['**/*.test.ts'],
+  // The fixture projects' own tests run inside those projects, against the packed package.
+  testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/fixtures/'],
   transform: {
     '^.+\\.ts$': ['ts-jest', { isolatedModules: true, tsconfig: 'tsconfig.json' }],
     // connect-redis 11 ships ES modules only: compiled to CommonJS for Jest's module system.

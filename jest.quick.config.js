@@ -12,6 +12,7 @@ module.exports = {
   globalTeardown: undefined,
   testPathIgnorePatterns: [
     '/node_modules/',
+    '<rootDir>/test/fixtures/',
     '<rootDir>/test/(csc|demo|examples|fleet|packaging|soak|store-e2e|stores)/',
     '<rootDir>/packages/miniprogram/test/typings\\.test\\.ts$',
     '<rootDir>/test/docs/miniprogram-typescript\\.test\\.ts$',

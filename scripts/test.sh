@@ -26,3 +26,11 @@ node scripts/check-api-docs.mjs
 npx tsc -p tsconfig.json --noEmit
 npx tsc -p bench/tsconfig.json --noEmit
 npx jest --ci "$@"
+
+# --- Node majors -----------------------------------------------------------
+# The server-free tier on each other Node major the package supports, with the
+# official binaries from the npm registry, cached under ~/.cache
+# (scripts/node-majors.mjs). Skipped when arguments pick a part of the suite.
+if [ "$#" -eq 0 ]; then
+  node scripts/node-majors.mjs
+fi

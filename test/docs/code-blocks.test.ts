@@ -4,8 +4,9 @@
  * `express-wechat-session` and its subpaths are mapped to `src/` and
  * `adapters/`, `express-wechat-session-miniprogram` to
  * `packages/miniprogram/src/`, by a generated tsconfig. A block marked
- * `<!-- fragment -->` on the line before it is skipped. The Chinese pages
- * carry the same samples as the English ones.
+ * `<!-- fragment -->` on the line before it is skipped; one marked
+ * `<!-- fixture: … -->` is a file of a fixture project, compiled and run
+ * there instead. The Chinese pages carry the same samples as the English ones.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -15,7 +16,8 @@ import { type CodeBlock, codeBlocks, guidePairs, pages, read, readmePairs, ROOT 
 const CHECKED = new Set(['ts', 'typescript', 'js', 'javascript']);
 const OUT = join(ROOT, '.tmp', 'docs-blocks');
 
-const checked = (block: CodeBlock) => CHECKED.has(block.lang) && block.marker !== 'fragment';
+/** Blocks that are fixture files compile and run in their own projects (test/packaging/guides.test.ts). */
+const checked = (block: CodeBlock) => CHECKED.has(block.lang) && block.marker !== 'fragment' && block.fixtures.length === 0;
 
 const to = (path: string) => relative(OUT, path).split('\\').join('/');
 

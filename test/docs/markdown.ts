@@ -46,15 +46,23 @@ export function pages(): string[] {
 
 export const read = (path: string): string => readFileSync(path, 'utf8');
 
-/** A fenced code block: its language, its text, the line it starts on, and the marker on the line before it. */
+/**
+ * A fenced code block: its language, its text, the line it starts on, the
+ * marker on the line before it, and the fixture files it shows.
+ */
 export interface CodeBlock {
   lang: string;
   code: string;
   line: number;
   marker: string | undefined;
+  /** Files under test/fixtures/packages/ the block is, from `<!-- fixture: dir/file … -->`. */
+  fixtures: string[];
 }
 
-/** The fenced blocks of a page, with the `<!-- name -->` marker on the line before each, if any. */
+/**
+ * The fenced blocks of a page, with the `<!-- name -->` marker or the
+ * `<!-- fixture: dir/file … -->` list on the line before each, if any.
+ */
 export function codeBlocks(text: string): CodeBlock[] {
   const lines = text.split('\n');
   const blocks: CodeBlock[] = [];
@@ -64,8 +72,10 @@ export function codeBlocks(text: string): CodeBlock[] {
     const start = i;
     const body: string[] = [];
     for (i++; i < lines.length && !/^```\s*$/.test(lines[i]); i++) body.push(lines[i]);
-    const marker = start > 0 ? /^<!--\s*([\w-]+)\s*-->\s*$/.exec(lines[start - 1])?.[1] : undefined;
-    blocks.push({ lang: open[1], code: body.join('\n'), line: start + 1, marker });
+    const before = start > 0 ? lines[start - 1] : '';
+    const marker = /^<!--\s*([\w-]+)\s*-->\s*$/.exec(before)?.[1];
+    const fixtures = /^<!--\s*fixture:\s*(.+?)\s*-->\s*$/.exec(before)?.[1].split(/\s+/) ?? [];
+    blocks.push({ lang: open[1], code: body.join('\n'), line: start + 1, marker, fixtures });
   }
   return blocks;
 }

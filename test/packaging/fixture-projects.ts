@@ -45,6 +45,16 @@ export async function runOk(cmd: string, args: string[], cwd: string, timeoutMs?
   return result.output;
 }
 
+/**
+ * Pack the repository as npm would publish it (scripts/check-package.sh, with
+ * publint and arethetypeswrong) into `work`; the tarball's path and the check's output.
+ */
+export async function packTarball(work: string): Promise<{ tarball: string; output: string }> {
+  const check = await run('bash', [join(ROOT, 'scripts', 'check-package.sh'), '--pack-to', work], ROOT, 180_000);
+  if (check.code !== 0) throw new Error(`scripts/check-package.sh failed:\n${check.output.slice(-6000)}`);
+  return { tarball: /^tarball=(.+)$/m.exec(check.output)![1]!.trim(), output: check.output };
+}
+
 const NPM_FLAGS = ['--prefer-offline', '--no-audit', '--no-fund', '--no-package-lock', '--loglevel=error'];
 
 /** `npm install` in `dir`, from npm's cache where it has the packages: `specs`, or the project's own dependencies when none. */

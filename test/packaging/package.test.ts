@@ -11,7 +11,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { exportTargets, installedVersion, installFixture, ROOT, run, runOk } from './fixture-projects.js';
+import { exportTargets, installedVersion, installFixture, packTarball, ROOT, runOk } from './fixture-projects.js';
 
 const FIXTURE_NAMES = ['cjs', 'esm', '.typescript', 'jest', 'existing-app'] as const;
 type FixtureName = (typeof FIXTURE_NAMES)[number];
@@ -23,10 +23,7 @@ const dirs = {} as Record<FixtureName, string>;
 
 beforeAll(async () => {
   work = mkdtempSync(join(tmpdir(), 'wxs-packaging-'));
-  const check = await run('bash', [join(ROOT, 'scripts', 'check-package.sh'), '--pack-to', work], ROOT, 180_000);
-  checkOutput = check.output;
-  if (check.code !== 0) throw new Error(`scripts/check-package.sh failed:\n${check.output.slice(-6000)}`);
-  tarball = /^tarball=(.+)$/m.exec(check.output)![1]!.trim();
+  ({ tarball, output: checkOutput } = await packTarball(work));
   const installed = await Promise.all(FIXTURE_NAMES.map((name) => installFixture(name, work, tarball, name === 'existing-app')));
   FIXTURE_NAMES.forEach((name, i) => (dirs[name] = installed[i]!));
 }, 240_000);

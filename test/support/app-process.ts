@@ -29,6 +29,8 @@ export interface AppProcess {
 }
 
 export interface StartOptions {
+  /** Its working directory; default the repository root. */
+  cwd?: string;
   /** The child's whole environment; default this process's, with `env` added. */
   baseEnv?: NodeJS.ProcessEnv;
   env?: Record<string, string>;
@@ -84,7 +86,8 @@ export function standInEnv(wechat: { appId: string; appSecret: string; url: stri
 
 /**
  * Start `script` (a path from the repository root, or absolute) with
- * `node [--import tsx]` from the repository root; resolves once it has
+ * `node [--import tsx]` from the repository root (or `options.cwd`, whose
+ * own tsx is then used); resolves once it has
  * printed `options.urls` distinct `listening on <url>` lines, rejects
  * (after stopping it) if it exits first or is not ready in time.
  *
@@ -99,7 +102,7 @@ export function startAppProcess(script: string, options: StartOptions = {}): Pro
   const typescript = script.endsWith('.ts');
   const args = [...(typescript ? ['--import', 'tsx'] : []), ...(options.nodeArgs ?? []), isAbsolute(script) ? script : join(ROOT, script)];
   const child = spawn(process.execPath, args, {
-    cwd: ROOT,
+    cwd: options.cwd ?? ROOT,
     env: { ...(options.baseEnv ?? process.env), ...options.env },
     detached: true,
     stdio: ['pipe', 'pipe', 'pipe'],
